@@ -1,0 +1,2 @@
+/** Stock {@link io.clusternet.localstorage.Codec}s. */
+package io.clusternet.localstorage.codec;
