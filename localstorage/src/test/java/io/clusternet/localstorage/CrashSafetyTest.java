@@ -1,5 +1,7 @@
 package io.clusternet.localstorage;
 
+import io.clusternet.testing.ChildJvm;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;

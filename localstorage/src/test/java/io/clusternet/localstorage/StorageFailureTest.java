@@ -1,5 +1,9 @@
 package io.clusternet.localstorage;
 
+import io.clusternet.testing.ChildJvm;
+import io.clusternet.testing.Commands;
+import io.clusternet.testing.Prerequisites;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.clusternet.localstorage;
+package io.clusternet.testing;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -6,13 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Starts a main class of the test class path in a new JVM. */
-final class ChildJvm {
+public final class ChildJvm {
   private ChildJvm() {}
 
   /**
    * @param prefix a command that wraps the JVM (for example {@code setpriv …}), or empty
    */
-  static ProcessBuilder builder(List<String> prefix, Class<?> main, String... args) {
+  public static ProcessBuilder builder(List<String> prefix, Class<?> main, String... args) {
     List<String> command = new ArrayList<>(prefix);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // Fast start-up: these children are short-lived.
@@ -26,7 +26,7 @@ final class ChildJvm {
     return new ProcessBuilder(command);
   }
 
-  static Process start(List<String> prefix, Class<?> main, String... args) throws IOException {
+  public static Process start(List<String> prefix, Class<?> main, String... args) throws IOException {
     return builder(prefix, main, args).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 }

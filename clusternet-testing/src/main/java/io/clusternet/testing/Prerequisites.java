@@ -1,4 +1,4 @@
-package io.clusternet.localstorage;
+package io.clusternet.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Skips a test, loudly, when a prerequisite is truly absent. When {@code CLUSTERNET_CI=1} (set
  * by {@code .ci/run}) nothing may be skipped: a missing prerequisite fails the test instead.
  */
-final class Prerequisites {
+public final class Prerequisites {
   private Prerequisites() {}
 
-  static boolean isRoot() {
+  public static boolean isRoot() {
     return "root".equals(System.getProperty("user.name"));
   }
 
-  static void require(boolean present, String what) {
+  public static void require(boolean present, String what) {
     if (present) return;
     String message = "PREREQUISITE MISSING, test not run: " + what;
     if ("1".equals(System.getenv("CLUSTERNET_CI"))) {
@@ -23,7 +23,7 @@ final class Prerequisites {
     assumeTrue(false, message);
   }
 
-  static void requireRoot(String why) {
+  public static void requireRoot(String why) {
     require(isRoot(), "root privileges (" + why + ")");
   }
 }
