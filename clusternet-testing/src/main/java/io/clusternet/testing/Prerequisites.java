@@ -23,6 +23,16 @@ public final class Prerequisites {
     assumeTrue(false, message);
   }
 
+  /** Whether an executable of that name is on the PATH. */
+  public static boolean onPath(String command) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, command))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public static void requireRoot(String why) {
     require(isRoot(), "root privileges (" + why + ")");
   }

@@ -172,7 +172,7 @@ class StorageFailureTest {
 
   @Test
   void permissionDeniedIsATypedErrorAndKeepsTheOldContent(@TempDir Path tmp) throws Exception {
-    Prerequisites.require(Prerequisites.isRoot() ? isOnPath("setpriv") : true,
+    Prerequisites.require(Prerequisites.isRoot() ? Prerequisites.onPath("setpriv") : true,
         "setpriv (util-linux), to drop CAP_DAC_OVERRIDE as root");
     NioStorage storage = NioStorage.at(tmp);
     storage.createDirectory(DIR, FileMode.of(0700));
@@ -194,12 +194,5 @@ class StorageFailureTest {
     storage.setMode(FILE, FileMode.of(0600));
     assertThat(storage.read(FILE)).hasValueSatisfying(b -> assertThat(b).isEqualTo(OLD));
     assertThat(list(dir)).containsExactly("file");
-  }
-
-  private static boolean isOnPath(String command) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) return true;
-    }
-    return false;
   }
 }
