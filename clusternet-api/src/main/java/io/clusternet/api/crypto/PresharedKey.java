@@ -1,0 +1,63 @@
+package io.clusternet.api.crypto;
+
+/**
+ * A WireGuard preshared key: an immutable 32-byte symmetric secret, mixed into the handshake
+ * for post-quantum resistance.
+ *
+ * <p>Equality is
+ * by value and compared in constant time. {@link #toString()} never reveals the key.
+ */
+public final class PresharedKey {
+  private final byte[] key;
+
+  private PresharedKey(byte[] key) {
+    this.key = key;
+  }
+
+  /** A key from its 32 raw bytes; the array is copied. */
+  public static PresharedKey fromBytes(byte[] bytes) throws KeyFormatException {
+    return new PresharedKey(Key.fromBytes(bytes));
+  }
+
+  /** A key from its 44-character base64 form (as {@code wg genpsk} prints it, without newline). */
+  public static PresharedKey fromBase64(CharSequence base64) throws KeyFormatException {
+    return new PresharedKey(Key.fromBase64(base64));
+  }
+
+  /** A key from its 64-character hex form (as the UAPI protocol carries it). */
+  public static PresharedKey fromHex(CharSequence hex) throws KeyFormatException {
+    return new PresharedKey(Key.fromHex(hex));
+  }
+
+  /** A copy of the 32 raw bytes. The caller owns the copy and should overwrite it when done. */
+  public byte[] toBytes() {
+    return key.clone();
+  }
+
+  /** The base64 form. Secret: never log it. */
+  public String toBase64() {
+    return Key.toBase64(key);
+  }
+
+  /** The hex form. Secret: never log it. */
+  public String toHex() {
+    return Key.toHex(key);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PresharedKey other && Key.constantTimeEquals(key, other.key);
+  }
+
+  /** A hash that does not expose key material: all private keys hash alike. */
+  @Override
+  public int hashCode() {
+    return PresharedKey.class.hashCode();
+  }
+
+  /** Always {@code "PresharedKey[redacted]"}. */
+  @Override
+  public String toString() {
+    return "PresharedKey[redacted]";
+  }
+}
