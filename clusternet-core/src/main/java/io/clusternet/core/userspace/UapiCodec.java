@@ -1,0 +1,321 @@
+package io.clusternet.core.userspace;
+
+import io.clusternet.api.backend.BackendException;
+import io.clusternet.api.backend.BackendException.Reason;
+import io.clusternet.api.crypto.KeyFormatException;
+import io.clusternet.api.crypto.PresharedKey;
+import io.clusternet.api.crypto.PrivateKey;
+import io.clusternet.api.crypto.PublicKey;
+import io.clusternet.api.net.AddressFormatException;
+import io.clusternet.api.net.Endpoint;
+import io.clusternet.api.net.IpPrefix;
+import io.clusternet.api.wg.DeviceConfig;
+import io.clusternet.api.wg.DeviceState;
+import io.clusternet.api.wg.PeerConfig;
+import io.clusternet.api.wg.PeerState;
+import io.clusternet.core.keys.X25519;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Writer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The UAPI text protocol (https://www.wireguard.com/xplatform/): parsing {@code get} replies and
+ * writing {@code set} requests. Pure: no sockets here. Every failure is a {@link
+ * BackendException}; messages name keys and line numbers, never values (a value may be a private
+ * key).
+ */
+final class UapiCodec {
+  /** Longer lines are a protocol error (the longest legal line is about 80 bytes). */
+  static final int MAX_LINE = 4096;
+
+  private static final String ZERO_HEX = "0".repeat(64);
+
+  private UapiCodec() {}
+
+  /** Reads ASCII lines ending in '\n' from a stream, with a length limit. */
+  static final class LineReader {
+    private final InputStream in;
+    private final byte[] buf = new byte[64 * 1024];
+    private int pos;
+    private int end;
+    private int lineNumber;
+
+    LineReader(InputStream in) {
+      this.in = in;
+    }
+
+    /** The next line without its '\n', or null at end of stream. */
+    String next(String operation) throws BackendException, IOException {
+      StringBuilder line = null;
+      while (true) {
+        if (pos == end) {
+          end = in.read(buf, 0, buf.length);
+          pos = 0;
+          if (end <= 0) {
+            end = 0;
+            if (line != null && line.length() > 0) {
+              throw protocol(operation, "the reply ends in the middle of line " + (lineNumber + 1));
+            }
+            return null;
+          }
+        }
+        int start = pos;
+        while (pos < end && buf[pos] != '\n') pos++;
+        int len = pos - start;
+        if (line == null) line = new StringBuilder(Math.min(len, 128));
+        if (line.length() + len > MAX_LINE) {
+          throw protocol(operation, "line " + (lineNumber + 1) + " is longer than " + MAX_LINE);
+        }
+        for (int i = start; i < pos; i++) {
+          int b = buf[i] & 0xff;
+          if (b < 0x20 || b > 0x7e) {
+            throw protocol(operation, "line " + (lineNumber + 1) + " has a non-printable byte");
+          }
+          line.append((char) b);
+        }
+        if (pos < end) {
+          pos++; // the '\n'
+          lineNumber++;
+          return line.toString();
+        }
+      }
+    }
+
+    int lineNumber() {
+      return lineNumber;
+    }
+  }
+
+  static BackendException protocol(String operation, String detail) {
+    return new BackendException(Reason.PROTOCOL_ERROR, operation, 71,
+        operation + ": protocol error: " + detail, null);
+  }
+
+  /**
+   * Reads the reply's trailing {@code errno=N} and blank line and throws for a non-zero errno.
+   * {@code first} is the errno line if the caller already read it.
+   */
+  static void finish(LineReader in, String operation, String errnoLine)
+      throws BackendException, IOException {
+    int errno = parseErrno(errnoLine, operation, in.lineNumber());
+    String blank = in.next(operation);
+    if (blank == null || !blank.isEmpty()) {
+      throw protocol(operation, "expected a blank line after errno");
+    }
+    if (errno != 0) {
+      throw BackendException.ofErrno(operation, errno, "reported by the UAPI peer");
+    }
+  }
+
+  private static int parseErrno(String line, String operation, int lineNumber)
+      throws BackendException {
+    if (line == null) {
+      throw protocol(operation, "the connection closed before errno was sent");
+    }
+    if (!line.startsWith("errno=")) {
+      throw protocol(operation, "expected errno= at line " + lineNumber);
+    }
+    try {
+      return Integer.parseInt(line.substring("errno=".length()));
+    } catch (NumberFormatException e) {
+      throw protocol(operation, "errno is not a number at line " + lineNumber);
+    }
+  }
+
+  /** Parses a complete {@code get=1} reply. */
+  static DeviceState parseGet(String name, LineReader in, String operation)
+      throws BackendException, IOException {
+    Optional<PrivateKey> privateKey = Optional.empty();
+    int listenPort = 0;
+    int fwmark = 0;
+    List<PeerState> peers = new ArrayList<>();
+    Set<PublicKey> seen = new HashSet<>();
+    PeerBuilder peer = null;
+    while (true) {
+      String line = in.next(operation);
+      if (line == null) {
+        throw protocol(operation, "the connection closed before errno was sent");
+      }
+      if (line.startsWith("errno=")) {
+        if (peer != null) peers.add(peer.build());
+        finish(in, operation, line);
+        return new DeviceState(name, privateKey, privateKey.map(X25519::publicKey), listenPort,
+            fwmark, peers);
+      }
+      int eq = line.indexOf('=');
+      if (eq <= 0) {
+        throw protocol(operation, "line " + in.lineNumber() + " is not key=value");
+      }
+      String key = line.substring(0, eq);
+      String value = line.substring(eq + 1);
+      int n = in.lineNumber();
+      try {
+        switch (key) {
+          case "private_key" -> {
+            requireDevice(peer, key, n, operation);
+            privateKey = value.equals(ZERO_HEX) ? Optional.empty()
+                : Optional.of(PrivateKey.fromHex(value));
+          }
+          case "listen_port" -> {
+            requireDevice(peer, key, n, operation);
+            listenPort = parseInt(value, 0, 65535, key, n, operation);
+          }
+          case "fwmark" -> {
+            requireDevice(peer, key, n, operation);
+            fwmark = (int) parseLong(value, 0, 0xffffffffL, key, n, operation);
+          }
+          case "public_key" -> {
+            if (peer != null) peers.add(peer.build());
+            PublicKey pk = PublicKey.fromHex(value);
+            if (!seen.add(pk)) {
+              throw protocol(operation, "peer " + pk + " appears twice (line " + n + ")");
+            }
+            peer = new PeerBuilder(pk);
+          }
+          case "preshared_key" -> requirePeer(peer, key, n, operation).presharedKey =
+              value.equals(ZERO_HEX) ? Optional.empty() : Optional.of(PresharedKey.fromHex(value));
+          case "protocol_version" -> requirePeer(peer, key, n, operation).protocolVersion =
+              parseInt(value, 0, Integer.MAX_VALUE, key, n, operation);
+          case "endpoint" -> requirePeer(peer, key, n, operation).endpoint =
+              Optional.of(Endpoint.parse(value));
+          case "last_handshake_time_sec" -> requirePeer(peer, key, n, operation).handshakeSec =
+              parseLong(value, 0, Long.MAX_VALUE, key, n, operation);
+          case "last_handshake_time_nsec" -> requirePeer(peer, key, n, operation).handshakeNsec =
+              parseLong(value, 0, 999_999_999L, key, n, operation);
+          case "tx_bytes" -> requirePeer(peer, key, n, operation).txBytes =
+              parseLong(value, 0, Long.MAX_VALUE, key, n, operation);
+          case "rx_bytes" -> requirePeer(peer, key, n, operation).rxBytes =
+              parseLong(value, 0, Long.MAX_VALUE, key, n, operation);
+          case "persistent_keepalive_interval" ->
+              requirePeer(peer, key, n, operation).keepalive =
+                  Duration.ofSeconds(parseInt(value, 0, 65535, key, n, operation));
+          case "allowed_ip" -> requirePeer(peer, key, n, operation).allowedIps
+              .add(IpPrefix.parse(value));
+          default -> {
+            // Unknown keys (newer implementations add some) are skipped, not fatal.
+          }
+        }
+      } catch (KeyFormatException e) {
+        throw protocol(operation, "bad key in " + key + " at line " + n);
+      } catch (AddressFormatException e) {
+        throw protocol(operation, "bad address in " + key + " at line " + n);
+      }
+    }
+  }
+
+  private static void requireDevice(PeerBuilder peer, String key, int line, String operation)
+      throws BackendException {
+    if (peer != null) {
+      throw protocol(operation, "device key " + key + " after the first peer (line " + line + ")");
+    }
+  }
+
+  private static PeerBuilder requirePeer(PeerBuilder peer, String key, int line, String operation)
+      throws BackendException {
+    if (peer == null) {
+      throw protocol(operation, "peer key " + key + " before any public_key (line " + line + ")");
+    }
+    return peer;
+  }
+
+  private static int parseInt(String value, int min, int max, String key, int line,
+      String operation) throws BackendException {
+    return (int) parseLong(value, min, max, key, line, operation);
+  }
+
+  private static long parseLong(String value, long min, long max, String key, int line,
+      String operation) throws BackendException {
+    if (value.isEmpty() || value.length() > 19
+        || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw protocol(operation, key + " is not a number at line " + line);
+    }
+    long v = Long.parseLong(value);
+    if (v < min || v > max) throw protocol(operation, key + " out of range at line " + line);
+    return v;
+  }
+
+  private static final class PeerBuilder {
+    final PublicKey publicKey;
+    Optional<PresharedKey> presharedKey = Optional.empty();
+    Optional<Endpoint> endpoint = Optional.empty();
+    final List<IpPrefix> allowedIps = new ArrayList<>();
+    Duration keepalive = Duration.ZERO;
+    long handshakeSec;
+    long handshakeNsec;
+    long rxBytes;
+    long txBytes;
+    int protocolVersion = 1;
+
+    PeerBuilder(PublicKey publicKey) {
+      this.publicKey = publicKey;
+    }
+
+    PeerState build() {
+      Optional<Instant> handshake = handshakeSec == 0 && handshakeNsec == 0
+          ? Optional.empty()
+          : Optional.of(Instant.ofEpochSecond(handshakeSec, handshakeNsec));
+      return new PeerState(publicKey, presharedKey, endpoint, allowedIps, keepalive, handshake,
+          rxBytes, txBytes, protocolVersion);
+    }
+  }
+
+  /**
+   * Writes a whole {@code set=1} request, streamed: device keys first, then one section per peer
+   * starting with {@code public_key}, {@code update_only} right after it; ends with the blank line.
+   */
+  static void writeSet(Writer out, DeviceConfig config) throws IOException {
+    out.write("set=1\n");
+    if (config.privateKey().isPresent()) {
+      out.write("private_key=");
+      out.write(config.privateKey().get().toHex());
+      out.write('\n');
+    }
+    if (config.listenPort().isPresent()) {
+      out.write("listen_port=" + config.listenPort().getAsInt() + "\n");
+    }
+    if (config.firewallMark().isPresent()) {
+      out.write("fwmark=" + Integer.toUnsignedString(config.firewallMark().getAsInt()) + "\n");
+    }
+    if (config.replacePeers()) out.write("replace_peers=true\n");
+    for (PeerConfig peer : config.peers()) {
+      writePeer(out, peer);
+    }
+    out.write('\n');
+  }
+
+  private static void writePeer(Writer out, PeerConfig peer) throws IOException {
+    out.write("public_key=");
+    out.write(peer.publicKey().toHex());
+    out.write('\n');
+    if (peer.remove()) {
+      out.write("remove=true\n");
+      return;
+    }
+    if (peer.updateOnly()) out.write("update_only=true\n");
+    if (peer.presharedKey().isPresent()) {
+      out.write("preshared_key=");
+      out.write(peer.presharedKey().get().toHex());
+      out.write('\n');
+    }
+    if (peer.endpoint().isPresent()) {
+      out.write("endpoint=" + peer.endpoint().get() + "\n");
+    }
+    if (peer.persistentKeepalive().isPresent()) {
+      out.write("persistent_keepalive_interval=" + peer.persistentKeepalive().get().getSeconds()
+          + "\n");
+    }
+    if (peer.replaceAllowedIps()) out.write("replace_allowed_ips=true\n");
+    for (IpPrefix ip : peer.allowedIps()) {
+      out.write("allowed_ip=");
+      out.write(ip.toString());
+      out.write('\n');
+    }
+  }
+}
