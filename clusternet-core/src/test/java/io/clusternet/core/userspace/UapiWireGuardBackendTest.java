@@ -1,0 +1,315 @@
+package io.clusternet.core.userspace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.clusternet.api.backend.BackendException;
+import io.clusternet.api.backend.BackendException.Reason;
+import io.clusternet.api.crypto.PrivateKey;
+import io.clusternet.api.crypto.PublicKey;
+import io.clusternet.api.net.Endpoint;
+import io.clusternet.api.net.IpPrefix;
+import io.clusternet.api.wg.DeviceConfig;
+import io.clusternet.api.wg.DeviceState;
+import io.clusternet.api.wg.PeerConfig;
+import io.clusternet.api.wg.PeerState;
+import io.clusternet.core.keys.X25519;
+import io.clusternet.testing.Commands;
+import io.clusternet.testing.NetworkNamespace;
+import io.clusternet.testing.Prerequisites;
+import io.clusternet.testing.Underlay;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The userspace backend against real wireguard-go daemons in network namespaces joined by a
+ * bridge: configured with our backend alone (no {@code wg setconf}), pinged across the tunnels,
+ * read back, and cross-checked against {@code wg show dump}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class UapiWireGuardBackendTest {
+  static final int NODES = 3;
+  static final int PORT = 51820;
+
+  final String tag = HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
+  final List<NetworkNamespace> namespaces = new ArrayList<>();
+  final List<WireGuardGoProcess> daemons = new ArrayList<>();
+  final List<PrivateKey> keys = new ArrayList<>();
+  final UapiWireGuardBackend backend = UapiWireGuardBackend.create();
+  Underlay underlay;
+
+  String iface(int i) {
+    return "cn" + tag + "n" + i; // distinct names: /var/run/wireguard is shared by all netns
+  }
+
+  static String underlayIp(int i) {
+    return "192.0.2." + (i + 1);
+  }
+
+  static String tunnelIp(int i) {
+    return "10.77.0." + (i + 1);
+  }
+
+  @BeforeAll
+  void startMesh() throws Exception {
+    Prerequisites.requireRoot("network namespaces and wireguard-go");
+    Prerequisites.require(Prerequisites.onPath("wireguard-go"),
+        "wireguard-go (apt-get install --no-install-recommends wireguard-go)");
+    Prerequisites.require(Prerequisites.onPath("wg"), "the wg tool (wireguard-tools)");
+    Prerequisites.require(Prerequisites.onPath("ping"), "ping (iputils-ping)");
+    underlay = Underlay.create();
+    for (int i = 0; i < NODES; i++) {
+      NetworkNamespace ns = NetworkNamespace.create("cnt-n" + i);
+      namespaces.add(ns);
+      underlay.attach(ns, underlayIp(i) + "/24");
+      daemons.add(WireGuardGoProcess.builder(iface(i)).networkNamespace(ns.name()).start());
+      keys.add(X25519.generatePrivateKey());
+    }
+  }
+
+  @AfterAll
+  void stopEverything() throws Exception {
+    for (WireGuardGoProcess d : daemons) d.close(); // by PID, before the namespaces go
+    for (NetworkNamespace ns : namespaces) ns.close();
+    if (underlay != null) underlay.close();
+  }
+
+  DeviceConfig meshConfig(int i) {
+    DeviceConfig.Builder b = DeviceConfig.builder().privateKey(keys.get(i)).listenPort(PORT)
+        .replacePeers(true);
+    for (int j = 0; j < NODES; j++) {
+      if (j == i) continue;
+      try {
+        b.peer(PeerConfig.builder(X25519.publicKey(keys.get(j)))
+            .endpoint(Endpoint.parse(underlayIp(j) + ":" + PORT))
+            .replaceAllowedIps(true)
+            .allowedIp(IpPrefix.parse(tunnelIp(j) + "/32"))
+            .build());
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    }
+    return b.build();
+  }
+
+  @Test
+  @Order(1)
+  void aMeshConfiguredByOurBackendAloneCarriesPings() throws Exception {
+    for (int i = 0; i < NODES; i++) {
+      backend.configure(iface(i), meshConfig(i));
+      namespaces.get(i).ip("addr", "add", tunnelIp(i) + "/24", "dev", iface(i));
+      namespaces.get(i).ip("link", "set", iface(i), "up");
+    }
+    Instant before = Instant.now().minusSeconds(1);
+    for (int i = 0; i < NODES; i++) {
+      for (int j = 0; j < NODES; j++) {
+        if (i != j) {
+          assertThat(pingWithRetry(namespaces.get(i), tunnelIp(j)))
+              .as("ping %s -> %s", i, j).isTrue();
+        }
+      }
+    }
+    for (int i = 0; i < NODES; i++) {
+      DeviceState state = backend.device(iface(i)).orElseThrow();
+      assertThat(state.listenPort()).isEqualTo(PORT);
+      assertThat(state.privateKey()).contains(keys.get(i));
+      assertThat(state.publicKey()).contains(X25519.publicKey(keys.get(i)));
+      assertThat(state.peers()).hasSize(NODES - 1);
+      for (PeerState peer : state.peers()) {
+        assertThat(peer.lastHandshake()).as("handshake with %s", peer.publicKey())
+            .hasValueSatisfying(t -> assertThat(t).isAfter(before));
+        assertThat(peer.receiveBytes()).isPositive();
+        assertThat(peer.transmitBytes()).isPositive();
+        assertThat(peer.endpoint()).isPresent();
+      }
+    }
+  }
+
+  static boolean pingWithRetry(NetworkNamespace ns, String ip) throws Exception {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      if (ns.ping(ip)) return true;
+    }
+    return false;
+  }
+
+  @Test
+  @Order(2)
+  void ourViewMatchesWgShowDump() throws Exception {
+    for (int i = 0; i < NODES; i++) {
+      DeviceState ours = backend.device(iface(i)).orElseThrow();
+      String dump = Commands.run("wg", "show", iface(i), "dump");
+      DeviceState again = backend.device(iface(i)).orElseThrow();
+      List<String> lines = dump.lines().toList();
+      String[] dev = lines.get(0).split("\t");
+      assertThat(dev[0]).isEqualTo(ours.privateKey().orElseThrow().toBase64());
+      assertThat(dev[1]).isEqualTo(ours.publicKey().orElseThrow().toBase64());
+      assertThat(Integer.parseInt(dev[2])).isEqualTo(ours.listenPort());
+      assertThat(dev[3]).isEqualTo("off");
+      assertThat(lines).hasSize(1 + ours.peers().size());
+      Map<PublicKey, PeerState> byKey = new HashMap<>();
+      ours.peers().forEach(p -> byKey.put(p.publicKey(), p));
+      for (String line : lines.subList(1, lines.size())) {
+        String[] f = line.split("\t");
+        PeerState p = byKey.get(PublicKey.fromBase64(f[0]));
+        PeerState later = again.peer(PublicKey.fromBase64(f[0])).orElseThrow();
+        assertThat(p).as("peer %s", f[0]).isNotNull();
+        assertThat(f[1]).isEqualTo("(none)");
+        assertThat(f[2]).isEqualTo(p.endpoint().map(Endpoint::toString).orElse("(none)"));
+        assertThat(f[3]).isEqualTo(p.allowedIps().stream().map(IpPrefix::toString)
+            .collect(Collectors.joining(",")));
+        assertThat(Long.parseLong(f[4]))
+            .isEqualTo(p.lastHandshake().map(Instant::getEpochSecond).orElse(0L));
+        // Counters may move between the three reads (late keepalives): bracket them.
+        assertThat(Long.parseLong(f[5])).isBetween(p.receiveBytes(), later.receiveBytes());
+        assertThat(Long.parseLong(f[6])).isBetween(p.transmitBytes(), later.transmitBytes());
+        assertThat(f[7]).isEqualTo("off");
+      }
+    }
+  }
+
+  @Test
+  @Order(3)
+  void errorsAreTypedAndTheDeviceStaysUsable() throws Exception {
+    String dev = iface(0);
+    String peer = X25519.publicKey(keys.get(1)).toHex();
+    assertThatThrownBy(() -> backend.setRaw(dev, List.of("no_such_key=1")))
+        .isInstanceOfSatisfying(BackendException.class, e -> {
+          assertThat(e.reason()).isEqualTo(Reason.INVALID_ARGUMENT);
+          assertThat(e.errno()).hasValue(22);
+          assertThat(e.operation()).isEqualTo("configuring " + dev);
+        });
+    assertThatThrownBy(() -> backend.setRaw(dev,
+            List.of("public_key=" + peer, "allowed_ip=10.77.0.2/33")))
+        .isInstanceOfSatisfying(BackendException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_ARGUMENT));
+    // Our own types refuse an invalid prefix before anything is sent.
+    assertThatThrownBy(() -> IpPrefix.parse("10.77.0.2/33"))
+        .isInstanceOf(io.clusternet.api.net.AddressFormatException.class);
+
+    // Node 1's port is taken in node 0's namespace by a second daemon.
+    WireGuardGoProcess squatter = WireGuardGoProcess.builder("cn" + tag + "sq")
+        .networkNamespace(namespaces.get(0).name()).start();
+    try {
+      backend.configure(squatter.interfaceName(), DeviceConfig.builder().listenPort(51999).build());
+      assertThatThrownBy(() -> backend.configure(dev,
+              DeviceConfig.builder().listenPort(51999).build()))
+          .isInstanceOfSatisfying(BackendException.class, e -> {
+            assertThat(e.reason()).isEqualTo(Reason.ADDRESS_IN_USE);
+            assertThat(e.errno()).hasValue(98);
+          });
+    } finally {
+      squatter.close();
+    }
+    // wireguard-go drops its socket after a failed port change; setting the port again repairs it.
+    backend.configure(dev, DeviceConfig.builder().listenPort(PORT).build());
+    DeviceState state = backend.device(dev).orElseThrow();
+    assertThat(state.listenPort()).isEqualTo(PORT);
+    assertThat(state.peers()).hasSize(NODES - 1);
+    assertThat(pingWithRetry(namespaces.get(0), tunnelIp(1))).isTrue();
+    assertThat(pingWithRetry(namespaces.get(1), tunnelIp(0))).isTrue();
+  }
+
+  @Test
+  @Order(4)
+  void unknownDevicesAreNotFound() throws Exception {
+    assertThat(backend.device("cn" + tag + "none")).isEmpty();
+    assertThatThrownBy(() -> backend.configure("cn" + tag + "none", DeviceConfig.builder().build()))
+        .isInstanceOfSatisfying(BackendException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
+    assertThat(backend.deviceNames()).contains(iface(0), iface(1), iface(2));
+  }
+
+  @Test
+  @Order(5)
+  void tenThousandPeersAreSetAndReadBackExactly() throws Exception {
+    String dev = "cn" + tag + "big";
+    try (WireGuardGoProcess big = WireGuardGoProcess.builder(dev)
+        .networkNamespace(namespaces.get(2).name()).start()) {
+      SecureRandom random = new SecureRandom();
+      List<PeerConfig> peers = new ArrayList<>();
+      Map<PublicKey, PeerConfig> wanted = new HashMap<>();
+      for (int k = 0; k < 10_000; k++) {
+        byte[] raw = new byte[32];
+        random.nextBytes(raw);
+        PublicKey key = PublicKey.fromBytes(raw);
+        PeerConfig p = PeerConfig.builder(key)
+            .endpoint(Endpoint.parse("192.0.2." + (k % 254 + 1) + ":" + (40000 + k % 1000)))
+            .allowedIp(IpPrefix.parse("10." + (k >> 8) + "." + (k & 255) + ".0/24"))
+            .allowedIp(IpPrefix.parse("fd00:" + Integer.toHexString(k) + "::/64"))
+            .build();
+        peers.add(p);
+        wanted.put(key, p);
+      }
+      backend.configure(dev, DeviceConfig.builder().privateKey(X25519.generatePrivateKey())
+          .listenPort(0).peers(peers).build());
+      DeviceState state = backend.device(dev).orElseThrow();
+      assertThat(state.peers()).hasSize(10_000);
+      for (PeerState p : state.peers()) {
+        PeerConfig w = wanted.get(p.publicKey());
+        assertThat(w).isNotNull();
+        assertThat(p.endpoint()).isEqualTo(w.endpoint());
+        assertThat(Set.copyOf(p.allowedIps())).isEqualTo(Set.copyOf(w.allowedIps()));
+      }
+      assertThat(Commands.run("wg", "show", dev, "dump").lines().count()).isEqualTo(10_001);
+      assertThat(big.stop(Duration.ofSeconds(10))).isZero();
+    }
+  }
+
+  @Test
+  @Order(6)
+  void aKilledDaemonsStaleSocketIsNoDeviceAndARestartWorks(@TempDir Path tmp) throws Exception {
+    String dev = "cn" + tag + "k";
+    WireGuardGoProcess first = WireGuardGoProcess.builder(dev)
+        .networkNamespace(namespaces.get(1).name()).start();
+    first.kill();
+    assertThat(Files.exists(first.socketPath())).as("stale socket file").isTrue();
+    assertThat(backend.device(dev)).isEmpty();
+    try (WireGuardGoProcess second = WireGuardGoProcess.builder(dev)
+        .networkNamespace(namespaces.get(1).name()).start()) {
+      assertThat(backend.device(dev)).isPresent();
+    }
+  }
+
+  @Test
+  @Order(7)
+  void perDaemonSocketDirectoriesLetNamespacesShareAnInterfaceName(@TempDir Path tmp)
+      throws Exception {
+    List<WireGuardGoProcess> wg0s = new ArrayList<>();
+    try {
+      for (int i = 0; i < 2; i++) {
+        wg0s.add(WireGuardGoProcess.builder("wg0").networkNamespace(namespaces.get(i).name())
+            .socketDirectory(tmp.resolve("n" + i)).start());
+      }
+      for (int i = 0; i < 2; i++) {
+        UapiWireGuardBackend own = UapiWireGuardBackend.create(wg0s.get(i).socketDirectory());
+        own.configure("wg0", DeviceConfig.builder().listenPort(52000 + i).build());
+        assertThat(own.device("wg0").orElseThrow().listenPort()).isEqualTo(52000 + i);
+        assertThat(own.deviceNames()).containsExactly("wg0");
+      }
+      assertThat(Files.exists(UapiWireGuardBackend.DEFAULT_SOCKET_DIRECTORY.resolve("wg0.sock")))
+          .as("nothing leaks into the shared directory").isFalse();
+    } finally {
+      for (WireGuardGoProcess d : wg0s) d.close();
+    }
+  }
+}
