@@ -14,7 +14,7 @@ public class BackendException extends Exception {
 
   /** Why an operation failed. */
   public enum Reason {
-    /** No such device (ENODEV, ENOENT; a missing or dead UAPI socket). */
+    /** No such device, address or route (ENODEV, ENOENT, ESRCH; a missing or dead UAPI socket). */
     NOT_FOUND,
     /** Not allowed (EPERM, EACCES): usually CAP_NET_ADMIN is missing. */
     PERMISSION_DENIED,
@@ -22,6 +22,8 @@ public class BackendException extends Exception {
     NOT_SUPPORTED,
     /** The request was rejected as invalid (EINVAL, ERANGE). */
     INVALID_ARGUMENT,
+    /** The object to create exists already (EEXIST). */
+    ALREADY_EXISTS,
     /** The listen port is taken (EADDRINUSE). */
     ADDRESS_IN_USE,
     /** The implementation answered something that does not follow the protocol (EPROTO). */
@@ -35,11 +37,12 @@ public class BackendException extends Exception {
     public static Reason forErrno(int errno) {
       return switch (Math.abs(errno)) {
         case 1, 13 -> PERMISSION_DENIED; // EPERM, EACCES
-        case 2, 6, 19 -> NOT_FOUND; // ENOENT, ENXIO, ENODEV
+        case 2, 3, 6, 19, 99 -> NOT_FOUND; // ENOENT, ESRCH, ENXIO, ENODEV, EADDRNOTAVAIL
         case 22, 34, 7, 90 -> INVALID_ARGUMENT; // EINVAL, ERANGE, E2BIG, EMSGSIZE
         case 71, 74 -> PROTOCOL_ERROR; // EPROTO, EBADMSG
         case 95, 93, 96, 97 -> NOT_SUPPORTED; // EOPNOTSUPP, EPROTONOSUPPORT, EPFNOSUPPORT, EAFNOSUPPORT
         case 98 -> ADDRESS_IN_USE; // EADDRINUSE
+        case 17 -> ALREADY_EXISTS; // EEXIST
         case 110, 62 -> TIMEOUT; // ETIMEDOUT, ETIME
         default -> IO_ERROR;
       };
