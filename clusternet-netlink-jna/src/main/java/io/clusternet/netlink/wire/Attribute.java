@@ -13,8 +13,10 @@ import java.util.List;
 public record Attribute(int type, boolean nested, ByteBuffer value) {
 
   /**
-   * Parses a run of attributes. Type-0 attributes (padding, as {@code nla_put_u64_64bit} emits
-   * on some architectures) are skipped.
+   * Parses a run of attributes. Types are masked with {@code NLA_TYPE_MASK}. Type 0 is kept: it
+   * is both the kernel's array-element type and the empty pad that {@code nla_put_u64_64bit}
+   * emits on some architectures; decoders of named attributes ignore it (it names nothing), and
+   * {@link #elements()} drops the empty pads from arrays.
    */
   public static List<Attribute> parse(ByteBuffer region) throws NetlinkDecodeException {
     ByteBuffer b = region.duplicate().order(ByteOrder.LITTLE_ENDIAN);
@@ -28,11 +30,9 @@ public record Attribute(int type, boolean nested, ByteBuffer value) {
             + " does not fit in " + b.remaining() + " bytes");
       }
       int type = rawType & Netlink.NLA_TYPE_MASK;
-      if (type != 0) {
-        ByteBuffer value = b.duplicate().position(start + Netlink.NLA_HDRLEN).limit(start + len)
-            .slice().order(ByteOrder.LITTLE_ENDIAN);
-        out.add(new Attribute(type, (rawType & Netlink.NLA_F_NESTED) != 0, value));
-      }
+      ByteBuffer value = b.duplicate().position(start + Netlink.NLA_HDRLEN).limit(start + len)
+          .slice().order(ByteOrder.LITTLE_ENDIAN);
+      out.add(new Attribute(type, (rawType & Netlink.NLA_F_NESTED) != 0, value));
       b.position(Math.min(b.limit(), start + Netlink.align(len)));
     }
     if (b.remaining() != 0) {
@@ -85,6 +85,16 @@ public record Attribute(int type, boolean nested, ByteBuffer value) {
     int n = 0;
     while (n < b.length && b[n] != 0) n++;
     return new String(b, 0, n, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The elements of a nested array (such as the peers of {@code WGDEVICE_A_PEERS}), whatever
+   * their index types; empty pad attributes are skipped.
+   */
+  public List<Attribute> elements() throws NetlinkDecodeException {
+    List<Attribute> all = parse(value);
+    all.removeIf(a -> a.type() == 0 && !a.value().hasRemaining());
+    return all;
   }
 
   /** The attributes nested inside this one. */

@@ -18,6 +18,20 @@ public final class MessageBuilder {
     buf.putInt(0).putShort((short) type).putShort((short) flags).putInt(0).putInt(0);
   }
 
+  /** The current write position: a mark for {@link #truncate}. */
+  public int position() {
+    return buf.position();
+  }
+
+  /** Drops everything written after {@code mark} (from {@link #position()}). */
+  public void truncate(int mark) {
+    if (mark < Netlink.NLMSG_HDRLEN || mark > buf.position()) {
+      throw new IllegalArgumentException("bad mark " + mark);
+    }
+    java.util.Arrays.fill(buf.array(), mark, buf.position(), (byte) 0);
+    buf.position(mark);
+  }
+
   /** The header's flags. */
   public int flags() {
     return Short.toUnsignedInt(buf.getShort(6));
