@@ -1,0 +1,98 @@
+package io.clusternet.core.backend;
+
+import io.clusternet.api.backend.BackendException;
+import io.clusternet.api.backend.KernelBackendProvider;
+import io.clusternet.api.backend.LinkBackend;
+import io.clusternet.api.backend.WireGuardBackend;
+import io.clusternet.core.userspace.UapiWireGuardBackend;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Picks a WireGuard implementation. {@link #auto} uses the kernel when a {@link
+ * KernelBackendProvider} is on the class path (add {@code clusternet-netlink-jna}) and the kernel
+ * has the WireGuard family, and userspace (wireguard-go over UAPI) otherwise, saying why.
+ */
+public final class WireGuardBackends {
+  private static final Logger log = LoggerFactory.getLogger(WireGuardBackends.class);
+
+  private WireGuardBackends() {}
+
+  /** Which implementation was chosen. */
+  public enum Mode { KERNEL, USERSPACE }
+
+  /**
+   * The chosen backends: WireGuard configuration, and for the kernel also links, addresses and
+   * routes (in userspace mode wireguard-go owns its TUN device and there is no link backend).
+   */
+  public record Selection(Mode mode, WireGuardBackend wireGuard, Optional<LinkBackend> links,
+      String reason) implements AutoCloseable {
+    public Selection {
+      Objects.requireNonNull(mode, "mode");
+      Objects.requireNonNull(wireGuard, "wireGuard");
+      Objects.requireNonNull(links, "links");
+      Objects.requireNonNull(reason, "reason");
+    }
+
+    @Override
+    public void close() {
+      wireGuard.close();
+      links.ifPresent(LinkBackend::close);
+    }
+  }
+
+  /** Kernel if available, else userspace with sockets in {@code /var/run/wireguard}. */
+  public static Selection auto() {
+    return auto(UapiWireGuardBackend.DEFAULT_SOCKET_DIRECTORY);
+  }
+
+  /** Kernel if available, else userspace with sockets in {@code socketDirectory}. */
+  public static Selection auto(Path socketDirectory) {
+    try {
+      return kernel();
+    } catch (BackendException e) {
+      Selection s = new Selection(Mode.USERSPACE, UapiWireGuardBackend.create(socketDirectory),
+          Optional.empty(), "userspace: " + e.getMessage());
+      log.info("WireGuard backend: {}", s.reason());
+      return s;
+    }
+  }
+
+  /**
+   * The kernel backend.
+   *
+   * @throws BackendException {@code NOT_SUPPORTED} if no provider is on the class path or the
+   *     kernel has no WireGuard
+   */
+  public static Selection kernel() throws BackendException {
+    Iterator<KernelBackendProvider> it = ServiceLoader.load(KernelBackendProvider.class,
+        WireGuardBackends.class.getClassLoader()).iterator();
+    if (!it.hasNext()) {
+      throw new BackendException(BackendException.Reason.NOT_SUPPORTED, "choosing a backend",
+          "choosing a backend: no kernel backend on the class path (add clusternet-netlink-jna)");
+    }
+    KernelBackendProvider provider = it.next();
+    WireGuardBackend wg = provider.openWireGuard();
+    try {
+      LinkBackend links = provider.openLinks();
+      Selection s = new Selection(Mode.KERNEL, wg, Optional.of(links),
+          "kernel: the wireguard generic netlink family is present");
+      log.info("WireGuard backend: {}", s.reason());
+      return s;
+    } catch (BackendException | RuntimeException e) {
+      wg.close();
+      throw e;
+    }
+  }
+
+  /** The userspace backend with sockets in {@code socketDirectory}. */
+  public static Selection userspace(Path socketDirectory) {
+    return new Selection(Mode.USERSPACE, UapiWireGuardBackend.create(socketDirectory),
+        Optional.empty(), "userspace: chosen by the host");
+  }
+}
