@@ -1,6 +1,5 @@
 /**
- * clusternet's engine and its host-facing service. The service builder lands with the service
- * issue; today this module provides the node's storage tree ({@code core.storage}) and its key
- * ({@code core.keys}).
+ * clusternet's host-facing entry point: {@link io.clusternet.core.ClusterNet}, built with {@link
+ * io.clusternet.core.ClusterNet#builder()}, and its {@link io.clusternet.core.ClusterNetStatus}.
  */
 package io.clusternet.core;

@@ -15,7 +15,7 @@ class AutoBackendTest {
     try (WireGuardBackends.Selection s = WireGuardBackends.auto()) {
       assertThat(s.mode()).isEqualTo(kernelHasWireGuard
           ? WireGuardBackends.Mode.KERNEL : WireGuardBackends.Mode.USERSPACE);
-      assertThat(s.links().isPresent()).isEqualTo(kernelHasWireGuard);
+      assertThat(s.links()).as("rtnetlink works on any kernel").isPresent();
       if (!kernelHasWireGuard) {
         assertThat(s.reason()).contains("userspace").contains("no WireGuard module");
       }

@@ -27,8 +27,8 @@ public final class WireGuardBackends {
   public enum Mode { KERNEL, USERSPACE }
 
   /**
-   * The chosen backends: WireGuard configuration, and for the kernel also links, addresses and
-   * routes (in userspace mode wireguard-go owns its TUN device and there is no link backend).
+   * The chosen backends: WireGuard configuration, and links, addresses and routes when a link
+   * backend is available (always with clusternet-netlink-jna on the class path).
    */
   public record Selection(Mode mode, WireGuardBackend wireGuard, Optional<LinkBackend> links,
       String reason) implements AutoCloseable {
@@ -57,7 +57,7 @@ public final class WireGuardBackends {
       return kernel();
     } catch (BackendException e) {
       Selection s = new Selection(Mode.USERSPACE, UapiWireGuardBackend.create(socketDirectory),
-          Optional.empty(), "userspace: " + e.getMessage());
+          linksIfAvailable(), "userspace: " + e.getMessage());
       log.info("WireGuard backend: {}", s.reason());
       return s;
     }
@@ -90,9 +90,25 @@ public final class WireGuardBackends {
     }
   }
 
-  /** The userspace backend with sockets in {@code socketDirectory}. */
+  /**
+   * The userspace backend with sockets in {@code socketDirectory}, and rtnetlink for the TUN
+   * device's addresses and routes if a provider is on the class path.
+   */
   public static Selection userspace(Path socketDirectory) {
     return new Selection(Mode.USERSPACE, UapiWireGuardBackend.create(socketDirectory),
-        Optional.empty(), "userspace: chosen by the host");
+        linksIfAvailable(), "userspace: chosen by the host");
+  }
+
+  /** rtnetlink works on every Linux kernel, with or without WireGuard. */
+  private static Optional<LinkBackend> linksIfAvailable() {
+    for (KernelBackendProvider p : ServiceLoader.load(KernelBackendProvider.class,
+        WireGuardBackends.class.getClassLoader())) {
+      try {
+        return Optional.of(p.openLinks());
+      } catch (BackendException | RuntimeException | LinkageError e) {
+        log.info("no link backend: {}", e.getMessage());
+      }
+    }
+    return Optional.empty();
   }
 }

@@ -145,6 +145,11 @@ public final class WireGuardGoProcess implements AutoCloseable {
       this.interfaceName = interfaceName;
     }
 
+    /** The interface this daemon will serve. */
+    public String interfaceName() {
+      return interfaceName;
+    }
+
     /** Optional: run in this network namespace ({@code ip netns exec}); default the caller's. */
     public Builder networkNamespace(String name) {
       this.networkNamespace = Objects.requireNonNull(name, "name");

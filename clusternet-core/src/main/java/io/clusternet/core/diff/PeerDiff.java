@@ -1,0 +1,101 @@
+package io.clusternet.core.diff;
+
+import io.clusternet.api.crypto.PrivateKey;
+import io.clusternet.api.crypto.PublicKey;
+import io.clusternet.api.net.IpPrefix;
+import io.clusternet.api.wg.DeviceConfig;
+import io.clusternet.api.wg.DeviceState;
+import io.clusternet.api.wg.PeerConfig;
+import io.clusternet.api.wg.PeerState;
+import io.clusternet.core.mesh.DesiredPeer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.SortedMap;
+import java.util.TreeSet;
+
+/**
+ * Computes a {@link PeerPlan} as Guava's {@code MapDifference} would: only desired → add, only
+ * on the device → remove, differing → update. "Differing" compares configuration only (endpoint,
+ * allowed IPs as a set, keepalive), never handshakes or counters.
+ */
+public final class PeerDiff {
+  private PeerDiff() {}
+
+  /**
+   * The plan that turns {@code actual} into {@code desired}.
+   *
+   * @param privateKey the device's private key to enforce, if any
+   * @param listenPort the listen port to enforce, if any
+   */
+  public static PeerPlan compute(SortedMap<PublicKey, DesiredPeer> desired, DeviceState actual,
+      Optional<PrivateKey> privateKey, OptionalInt listenPort) {
+    List<String> reasons = new ArrayList<>();
+    DeviceConfig.Builder device = DeviceConfig.builder();
+    if (privateKey.isPresent() && !privateKey.equals(actual.privateKey())) {
+      device.privateKey(privateKey.get());
+      reasons.add("device: private key differs");
+    }
+    if (listenPort.isPresent() && listenPort.getAsInt() != actual.listenPort()) {
+      device.listenPort(listenPort.getAsInt());
+      reasons.add("device: listen port " + actual.listenPort() + " -> " + listenPort.getAsInt());
+    }
+    Map<PublicKey, PeerState> current = new HashMap<>(actual.peers().size() * 2);
+    for (PeerState p : actual.peers()) current.put(p.publicKey(), p);
+
+    List<PeerConfig> add = new ArrayList<>();
+    List<PeerConfig> update = new ArrayList<>();
+    for (DesiredPeer want : desired.values()) { // sorted by key
+      PeerState have = current.get(want.publicKey());
+      if (have == null) {
+        add.add(config(want));
+        reasons.add("add " + want.publicKey() + " for node " + want.nodeName());
+        continue;
+      }
+      String why = difference(want, have);
+      if (why != null) {
+        update.add(config(want));
+        reasons.add("update " + want.publicKey() + " for node " + want.nodeName() + ": " + why);
+      }
+    }
+    List<PublicKey> remove = new ArrayList<>();
+    List<PublicKey> stale = new ArrayList<>(current.keySet());
+    stale.sort(null);
+    for (PublicKey k : stale) {
+      if (!desired.containsKey(k)) {
+        remove.add(k);
+        reasons.add("remove " + k + ": no node has this key");
+      }
+    }
+    return new PeerPlan(device.build(), add, update, remove, reasons);
+  }
+
+  private static String difference(DesiredPeer want, PeerState have) {
+    if (!have.endpoint().equals(Optional.of(want.endpoint()))) {
+      return "endpoint " + have.endpoint().map(Object::toString).orElse("(none)") + " -> "
+          + want.endpoint();
+    }
+    if (!want.persistentKeepalive().equals(have.persistentKeepalive())) {
+      return "keepalive " + have.persistentKeepalive().getSeconds() + "s -> "
+          + want.persistentKeepalive().getSeconds() + "s";
+    }
+    if (have.allowedIps().size() != want.allowedIps().size()
+        || !new TreeSet<IpPrefix>(have.allowedIps()).equals(want.allowedIps())) {
+      return "allowed IPs " + have.allowedIps() + " -> " + want.allowedIps();
+    }
+    return null;
+  }
+
+  /** The full configuration of a desired peer (replacing its allowed IPs). */
+  static PeerConfig config(DesiredPeer want) {
+    return PeerConfig.builder(want.publicKey())
+        .endpoint(want.endpoint())
+        .persistentKeepalive(want.persistentKeepalive())
+        .replaceAllowedIps(true)
+        .allowedIps(want.allowedIps())
+        .build();
+  }
+}

@@ -1,0 +1,64 @@
+package io.clusternet.core.diff;
+
+import io.clusternet.api.crypto.PublicKey;
+import io.clusternet.api.wg.DeviceConfig;
+import io.clusternet.api.wg.PeerConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * A minimal change to a device: peers to add, to update and to remove (each sorted by public
+ * key), plus device settings to fix, with a reason per change.
+ *
+ * @param deviceConfig device-level changes (private key, listen port) or an empty config
+ * @param add peers to create
+ * @param update peers whose configuration differs (sent with replace-allowed-IPs)
+ * @param remove peers the device has but should not
+ * @param reasons one line per change, for logs and status
+ */
+public record PeerPlan(DeviceConfig deviceConfig, List<PeerConfig> add, List<PeerConfig> update,
+    List<PublicKey> remove, List<String> reasons) {
+  public PeerPlan {
+    Objects.requireNonNull(deviceConfig, "deviceConfig");
+    add = List.copyOf(add);
+    update = List.copyOf(update);
+    remove = List.copyOf(remove);
+    reasons = List.copyOf(reasons);
+  }
+
+  /** Whether the device already matches. */
+  public boolean isEmpty() {
+    return deviceConfig.isEmpty() && add.isEmpty() && update.isEmpty() && remove.isEmpty();
+  }
+
+  /** One request that applies the whole plan (never {@code replacePeers}). */
+  public DeviceConfig toDeviceConfig() {
+    DeviceConfig.Builder b = DeviceConfig.builder();
+    deviceConfig.privateKey().ifPresent(b::privateKey);
+    OptionalInt port = deviceConfig.listenPort();
+    if (port.isPresent()) b.listenPort(port.getAsInt());
+    OptionalInt mark = deviceConfig.firewallMark();
+    if (mark.isPresent()) b.firewallMark(mark.getAsInt());
+    List<PeerConfig> peers = new ArrayList<>(remove.size() + add.size() + update.size());
+    for (PublicKey k : remove) peers.add(PeerConfig.removal(k));
+    peers.addAll(update);
+    peers.addAll(add);
+    return b.peers(peers).build();
+  }
+
+  /** "2 to add, 1 to update, 0 to remove" and the device changes, if any. */
+  public String summary() {
+    Optional<String> device = deviceConfig.isEmpty() ? Optional.empty()
+        : Optional.of(", device settings to fix");
+    return add.size() + " to add, " + update.size() + " to update, " + remove.size()
+        + " to remove" + device.orElse("");
+  }
+
+  @Override
+  public String toString() {
+    return "PeerPlan[" + summary() + "]";
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * The peer-diffing engine: desired peers × the device's observed state → a minimal, sorted,
+ * self-explaining {@link io.clusternet.core.diff.PeerPlan}. Pure: no I/O, no clock.
+ */
+package io.clusternet.core.diff;

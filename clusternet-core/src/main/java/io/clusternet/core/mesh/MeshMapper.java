@@ -1,0 +1,196 @@
+package io.clusternet.core.mesh;
+
+import io.clusternet.api.crypto.KeyFormatException;
+import io.clusternet.api.crypto.PublicKey;
+import io.clusternet.api.net.AddressFormatException;
+import io.clusternet.api.net.Endpoint;
+import io.clusternet.api.net.IpPrefix;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Maps every node but our own to a desired peer: endpoint = its InternalIP (family preference
+ * configurable) and the listen port; allowed IPs = its pod CIDRs, canonicalised (optionally plus
+ * its own address); public key from the annotation. A node that cannot become a peer is excluded
+ * with a reason; the checks across nodes (duplicate keys, overlapping allowed IPs) are
+ * deterministic: the older node (then the smaller name) keeps contested allowed IPs.
+ */
+public final class MeshMapper {
+
+  /** Which InternalIP to use as the endpoint. */
+  public enum AddressFamily {
+    /** IPv4 if the node has one, else IPv6 (the default). */
+    PREFER_IPV4,
+    /** IPv6 if the node has one, else IPv4. */
+    PREFER_IPV6,
+    IPV4_ONLY,
+    IPV6_ONLY
+  }
+
+  /**
+   * What the mapping needs to know.
+   *
+   * @param selfName our node's name (skipped)
+   * @param selfKey our public key (a node publishing it is excluded)
+   * @param selfPodCidrs our own pod CIDRs (nobody else may claim them)
+   * @param annotationKey the annotation holding a node's public key
+   * @param listenPort every node's WireGuard port
+   * @param family endpoint address family preference
+   * @param includeNodeAddress add each node's own address (/32 or /128) to its allowed IPs
+   * @param persistentKeepalive keepalive for every peer (zero: off)
+   */
+  public record Config(String selfName, PublicKey selfKey, List<IpPrefix> selfPodCidrs,
+      String annotationKey, int listenPort, AddressFamily family, boolean includeNodeAddress,
+      Duration persistentKeepalive) {
+    public Config {
+      Objects.requireNonNull(selfName, "selfName");
+      Objects.requireNonNull(selfKey, "selfKey");
+      selfPodCidrs = List.copyOf(selfPodCidrs);
+      Objects.requireNonNull(annotationKey, "annotationKey");
+      Objects.requireNonNull(family, "family");
+      Objects.requireNonNull(persistentKeepalive, "persistentKeepalive");
+    }
+  }
+
+  private MeshMapper() {}
+
+  /** The desired mesh for {@code nodes}. */
+  public static DesiredMesh map(Iterable<NodeInfo> nodes, Config config) {
+    List<Exclusion> excluded = new ArrayList<>();
+    List<DesiredPeer> candidates = new ArrayList<>();
+    Map<String, NodeInfo> byName = new HashMap<>();
+    for (NodeInfo node : nodes) {
+      if (node.name().equals(config.selfName())) continue;
+      byName.put(node.name(), node);
+      Result r = build(node, config);
+      r.peer().ifPresent(candidates::add);
+      r.exclusion().ifPresent(excluded::add);
+    }
+    // Duplicate keys: nobody keeps a key that two nodes claim.
+    Map<PublicKey, List<DesiredPeer>> byKey = new HashMap<>();
+    for (DesiredPeer p : candidates) {
+      byKey.computeIfAbsent(p.publicKey(), k -> new ArrayList<>()).add(p);
+    }
+    List<DesiredPeer> unique = new ArrayList<>();
+    for (DesiredPeer p : candidates) {
+      List<DesiredPeer> same = byKey.get(p.publicKey());
+      if (same.size() > 1) {
+        List<String> others = same.stream().map(DesiredPeer::nodeName)
+            .filter(n -> !n.equals(p.nodeName())).sorted().toList();
+        excluded.add(new Exclusion(p.nodeName(), Exclusion.Reason.DUPLICATE_KEY,
+            "public key " + p.publicKey() + " is also published by " + String.join(", ", others)));
+      } else {
+        unique.add(p);
+      }
+    }
+    // Overlapping allowed IPs: the older node (then the smaller name) keeps them; ours always win.
+    unique.sort(Comparator.comparing((DesiredPeer p) -> byName.get(p.nodeName()).created())
+        .thenComparing(DesiredPeer::nodeName));
+    List<IpPrefix> taken = new ArrayList<>(config.selfPodCidrs());
+    Map<IpPrefix, String> owner = new HashMap<>();
+    config.selfPodCidrs().forEach(c -> owner.put(c, config.selfName() + " (this node)"));
+    TreeMap<PublicKey, DesiredPeer> peers = new TreeMap<>();
+    for (DesiredPeer p : unique) {
+      Optional<String> conflict = Optional.empty();
+      for (IpPrefix mine : p.allowedIps()) {
+        for (IpPrefix other : taken) {
+          if (mine.overlaps(other)) {
+            conflict = Optional.of(mine + " overlaps " + other + " of " + owner.get(other));
+            break;
+          }
+        }
+        if (conflict.isPresent()) break;
+      }
+      if (conflict.isPresent()) {
+        excluded.add(new Exclusion(p.nodeName(), Exclusion.Reason.OVERLAPPING_ALLOWED_IPS,
+            conflict.get()));
+        continue;
+      }
+      for (IpPrefix mine : p.allowedIps()) {
+        taken.add(mine);
+        owner.put(mine, p.nodeName());
+      }
+      peers.put(p.publicKey(), p);
+    }
+    excluded.sort(Comparator.comparing(Exclusion::nodeName));
+    return new DesiredMesh(peers, excluded);
+  }
+
+  private record Result(Optional<DesiredPeer> peer, Optional<Exclusion> exclusion) {
+    static Result excluded(NodeInfo n, Exclusion.Reason r, String detail) {
+      return new Result(Optional.empty(), Optional.of(new Exclusion(n.name(), r, detail)));
+    }
+  }
+
+  private static Result build(NodeInfo node, Config config) {
+    String keyText = node.annotations().get(config.annotationKey());
+    if (keyText == null || keyText.isBlank()) {
+      return Result.excluded(node, Exclusion.Reason.NO_KEY,
+          "no " + config.annotationKey() + " annotation");
+    }
+    PublicKey key;
+    try {
+      key = PublicKey.fromBase64(keyText.strip());
+    } catch (KeyFormatException e) {
+      return Result.excluded(node, Exclusion.Reason.BAD_KEY,
+          "annotation " + config.annotationKey() + ": " + e.getMessage());
+    }
+    if (key.equals(config.selfKey())) {
+      return Result.excluded(node, Exclusion.Reason.OWN_KEY,
+          "publishes this node's own public key " + key);
+    }
+    Optional<InetAddress> address = chooseAddress(node.internalIps(), config.family());
+    if (address.isEmpty()) {
+      return Result.excluded(node, Exclusion.Reason.NO_ADDRESS,
+          "no usable InternalIP (" + config.family() + ") among " + node.internalIps());
+    }
+    Set<IpPrefix> allowed = new TreeSet<>();
+    for (String cidr : node.podCidrs()) {
+      try {
+        allowed.add(IpPrefix.parse(cidr.strip()));
+      } catch (AddressFormatException e) {
+        return Result.excluded(node, Exclusion.Reason.BAD_PREFIX, "pod CIDR: " + e.getMessage());
+      }
+    }
+    if (config.includeNodeAddress()) allowed.add(IpPrefix.host(address.get()));
+    DesiredPeer peer = new DesiredPeer(node.name(), key,
+        Endpoint.of(address.get(), config.listenPort()), new TreeSet<>(allowed),
+        config.persistentKeepalive());
+    return new Result(Optional.of(peer), Optional.empty());
+  }
+
+  private static Optional<InetAddress> chooseAddress(List<String> ips, AddressFamily family) {
+    InetAddress v4 = null;
+    InetAddress v6 = null;
+    for (String ip : ips) {
+      InetAddress a;
+      try {
+        // IpPrefix's literal parser: strict, never DNS.
+        a = IpPrefix.parse(ip.strip() + (ip.contains(":") ? "/128" : "/32")).address();
+      } catch (AddressFormatException e) {
+        continue;
+      }
+      if (a.getAddress().length == 4) {
+        if (v4 == null) v4 = a;
+      } else if (v6 == null) {
+        v6 = a;
+      }
+    }
+    return Optional.ofNullable(switch (family) {
+      case PREFER_IPV4 -> v4 != null ? v4 : v6;
+      case PREFER_IPV6 -> v6 != null ? v6 : v4;
+      case IPV4_ONLY -> v4;
+      case IPV6_ONLY -> v6;
+    });
+  }
+}

@@ -1,0 +1,19 @@
+package io.clusternet.core.mesh;
+
+import java.util.List;
+
+/**
+ * Where nodes come from: a full snapshot on demand, a signal when anything may have changed, and
+ * whether the first full listing has arrived. {@code io.clusternet.core.k8s.InformerNodeSource}
+ * is the Kubernetes one; tests use a plain in-memory one.
+ */
+public interface NodeSource {
+  /** Every node currently known. */
+  List<NodeInfo> snapshot();
+
+  /** Whether the source has delivered its first complete listing. */
+  boolean hasSynced();
+
+  /** Registers a callback run (on any thread) whenever the nodes may have changed. */
+  void onChange(Runnable listener);
+}

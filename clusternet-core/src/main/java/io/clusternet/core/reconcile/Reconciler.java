@@ -1,0 +1,181 @@
+package io.clusternet.core.reconcile;
+
+import io.clusternet.api.backend.BackendException;
+import io.clusternet.api.backend.WireGuardBackend;
+import io.clusternet.api.crypto.PrivateKey;
+import io.clusternet.api.wg.DeviceState;
+import io.clusternet.core.diff.PeerDiff;
+import io.clusternet.core.diff.PeerPlan;
+import io.clusternet.core.mesh.DesiredMesh;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Level-based reconciliation: every run recomputes the desired mesh from a full snapshot, reads
+ * the device, and applies the {@link PeerDiff} plan, if it is not empty. Signals that arrive while
+ * a run is pending coalesce into that run. A failed run is retried with exponential backoff; a
+ * periodic resync reads the device again and removes stray peers. Nothing runs before {@code
+ * ready} says the node source has synced, so a partial view never removes peers. Writes are
+ * counted ({@link #writes()}), so tests can prove that a heartbeat causes none.
+ */
+public final class Reconciler implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+
+  private final String device;
+  private final WireGuardBackend backend;
+  private final Supplier<DesiredMesh> desired;
+  private final Supplier<Boolean> ready;
+  private final Optional<PrivateKey> privateKey;
+  private final OptionalInt listenPort;
+  private final ScheduledExecutorService executor;
+  private final Duration resyncPeriod;
+  private final Duration minBackoff;
+  private final Duration maxBackoff;
+
+  private final AtomicBoolean pending = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicLong runs = new AtomicLong();
+  private final AtomicLong writes = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+  private final AtomicReference<Optional<Throwable>> lastFailure =
+      new AtomicReference<>(Optional.empty());
+  private final AtomicReference<Optional<PeerPlan>> lastPlan =
+      new AtomicReference<>(Optional.empty());
+  private final AtomicReference<Optional<DeviceState>> lastState =
+      new AtomicReference<>(Optional.empty());
+  private volatile Duration backoff;
+  private volatile ScheduledFuture<?> resync;
+  private volatile ScheduledFuture<?> retry;
+
+  /**
+   * @param executor runs reconciliations; a single thread is enough (runs never overlap)
+   */
+  public Reconciler(String device, WireGuardBackend backend, Supplier<DesiredMesh> desired,
+      Supplier<Boolean> ready, Optional<PrivateKey> privateKey, OptionalInt listenPort,
+      ScheduledExecutorService executor, Duration resyncPeriod, Duration minBackoff,
+      Duration maxBackoff) {
+    this.device = Objects.requireNonNull(device, "device");
+    this.backend = Objects.requireNonNull(backend, "backend");
+    this.desired = Objects.requireNonNull(desired, "desired");
+    this.ready = Objects.requireNonNull(ready, "ready");
+    this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
+    this.listenPort = Objects.requireNonNull(listenPort, "listenPort");
+    this.executor = Objects.requireNonNull(executor, "executor");
+    this.resyncPeriod = Objects.requireNonNull(resyncPeriod, "resyncPeriod");
+    this.minBackoff = minBackoff;
+    this.maxBackoff = maxBackoff;
+    this.backoff = minBackoff;
+  }
+
+  /** Starts the periodic resync. */
+  public void start() {
+    long period = resyncPeriod.toNanos();
+    resync = executor.scheduleWithFixedDelay(this::signal, period, period, TimeUnit.NANOSECONDS);
+    signal();
+  }
+
+  /** Something may have changed: reconcile soon. Bursts coalesce into one run. */
+  public void signal() {
+    if (closed.get()) return;
+    if (pending.compareAndSet(false, true)) {
+      try {
+        executor.execute(this::run);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        pending.set(false); // shutting down
+      }
+    }
+  }
+
+  private void run() {
+    pending.set(false);
+    if (closed.get()) return;
+    if (!ready.get()) return; // a later signal (sync, resync) brings us back
+    runs.incrementAndGet();
+    try {
+      DesiredMesh mesh = desired.get();
+      DeviceState state = backend.device(device).orElseThrow(() -> new BackendException(
+          BackendException.Reason.NOT_FOUND, "reconciling " + device,
+          "reconciling " + device + ": the device is gone"));
+      PeerPlan plan = PeerDiff.compute(mesh.peers(), state, privateKey, listenPort);
+      lastPlan.set(Optional.of(plan));
+      if (!plan.isEmpty()) {
+        log.info("{}: applying {}", device, plan.summary());
+        if (log.isDebugEnabled()) plan.reasons().forEach(r -> log.debug("{}: {}", device, r));
+        backend.configure(device, plan.toDeviceConfig());
+        writes.incrementAndGet();
+        state = backend.device(device).orElse(state);
+      }
+      lastState.set(Optional.of(state));
+      lastFailure.set(Optional.empty());
+      backoff = minBackoff;
+    } catch (BackendException | RuntimeException e) {
+      failures.incrementAndGet();
+      lastFailure.set(Optional.of(e));
+      Duration wait = backoff;
+      backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff
+          : backoff.multipliedBy(2);
+      log.warn("{}: reconciliation failed, retrying in {} ms: {}", device, wait.toMillis(),
+          e.getMessage());
+      if (!closed.get()) {
+        try {
+          retry = executor.schedule(this::signal, wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException ignored) {
+          // shutting down
+        }
+      }
+    }
+  }
+
+  /** Backend writes so far (one per non-empty plan). */
+  public long writes() {
+    return writes.get();
+  }
+
+  /** Reconciliations run so far (after sync). */
+  public long runs() {
+    return runs.get();
+  }
+
+  /** Failed runs so far. */
+  public long failures() {
+    return failures.get();
+  }
+
+  /** Why the last run failed, if it did. */
+  public Optional<Throwable> lastFailure() {
+    return lastFailure.get();
+  }
+
+  /** The last plan computed. */
+  public Optional<PeerPlan> lastPlan() {
+    return lastPlan.get();
+  }
+
+  /** The device as the last successful run left it. */
+  public Optional<DeviceState> lastState() {
+    return lastState.get();
+  }
+
+  /** Whether a run is queued. */
+  public boolean isPending() {
+    return pending.get();
+  }
+
+  @Override
+  public void close() {
+    closed.set(true);
+    if (resync != null) resync.cancel(false);
+    if (retry != null) retry.cancel(false);
+  }
+}
