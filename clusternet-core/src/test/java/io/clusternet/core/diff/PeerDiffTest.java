@@ -1,0 +1,182 @@
+package io.clusternet.core.diff;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clusternet.api.crypto.PrivateKey;
+import io.clusternet.api.crypto.PublicKey;
+import io.clusternet.api.net.Endpoint;
+import io.clusternet.api.net.IpPrefix;
+import io.clusternet.api.wg.DeviceConfig;
+import io.clusternet.api.wg.DeviceState;
+import io.clusternet.api.wg.PeerConfig;
+import io.clusternet.api.wg.PeerState;
+import io.clusternet.core.keys.X25519;
+import io.clusternet.core.mesh.DesiredPeer;
+import io.clusternet.testing.wg.FakeWireGuardBackend;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+class PeerDiffTest {
+  static final PrivateKey DEVICE_KEY = X25519.generatePrivateKey();
+
+  static PublicKey key(int n) throws Exception {
+    byte[] b = new byte[32];
+    b[0] = (byte) n;
+    b[1] = 9;
+    return PublicKey.fromBytes(b);
+  }
+
+  static DesiredPeer peer(int n, int endpointHost, int... cidrs) throws Exception {
+    TreeSet<IpPrefix> ips = new TreeSet<>();
+    for (int c : cidrs) ips.add(IpPrefix.parse("10.244." + c + ".0/24"));
+    return new DesiredPeer("node-" + n, key(n),
+        Endpoint.of(InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, (byte) endpointHost}),
+            51820), ips, Duration.ZERO);
+  }
+
+  static SortedMap<PublicKey, DesiredPeer> desired(DesiredPeer... peers) {
+    SortedMap<PublicKey, DesiredPeer> m = new TreeMap<>();
+    for (DesiredPeer p : peers) m.put(p.publicKey(), p);
+    return m;
+  }
+
+  static PeerState state(DesiredPeer p) {
+    return new PeerState(p.publicKey(), Optional.empty(), Optional.of(p.endpoint()),
+        new ArrayList<>(p.allowedIps()), p.persistentKeepalive(),
+        Optional.of(Instant.now()), 12345, 67890, 1);
+  }
+
+  static DeviceState device(PeerState... peers) {
+    return new DeviceState("wg0", Optional.of(DEVICE_KEY), Optional.of(X25519.publicKey(DEVICE_KEY)),
+        51820, 0, List.of(peers));
+  }
+
+  static PeerPlan plan(SortedMap<PublicKey, DesiredPeer> d, DeviceState s) {
+    return PeerDiff.compute(d, s, Optional.of(DEVICE_KEY), OptionalInt.of(51820));
+  }
+
+  @Test
+  void aTableOfCases() throws Exception {
+    DesiredPeer a = peer(1, 1, 1);
+    DesiredPeer b = peer(2, 2, 2);
+    DesiredPeer bMoved = peer(2, 22, 2);
+    DesiredPeer bMoreIps = peer(2, 2, 2, 3);
+    // empty device: add everything, sorted by key
+    PeerPlan p = plan(desired(b, a), device());
+    assertThat(p.add()).extracting(PeerConfig::publicKey).containsExactly(key(1), key(2));
+    assertThat(p.update()).isEmpty();
+    assertThat(p.remove()).isEmpty();
+    // in sync, even with different handshakes and counters: nothing
+    assertThat(plan(desired(a, b), device(state(a), state(b))).isEmpty()).isTrue();
+    // endpoint changed, allowed IPs changed: update
+    assertThat(plan(desired(a, bMoved), device(state(a), state(b))).update())
+        .extracting(PeerConfig::publicKey).containsExactly(key(2));
+    assertThat(plan(desired(a, bMoreIps), device(state(a), state(b))).update())
+        .singleElement().satisfies(u -> assertThat(u.replaceAllowedIps()).isTrue());
+    // stray peer: remove
+    assertThat(plan(desired(a), device(state(a), state(b))).remove()).containsExactly(key(2));
+    // a node's key changed: the old peer goes, the new one comes
+    DesiredPeer rekeyed = new DesiredPeer("node-2", key(3), b.endpoint(), b.allowedIps(),
+        Duration.ZERO);
+    PeerPlan swap = plan(desired(a, rekeyed), device(state(a), state(b)));
+    assertThat(swap.remove()).containsExactly(key(2));
+    assertThat(swap.add()).extracting(PeerConfig::publicKey).containsExactly(key(3));
+    assertThat(swap.summary()).isEqualTo("1 to add, 0 to update, 1 to remove");
+    assertThat(swap.reasons()).anyMatch(r -> r.contains("remove")).anyMatch(r -> r.contains("add"));
+    // removals come first in the request, so moved allowed IPs land on the new peer
+    assertThat(swap.toDeviceConfig().peers().get(0).remove()).isTrue();
+    assertThat(swap.toDeviceConfig().replacePeers()).isFalse();
+  }
+
+  @Test
+  void deviceSettingsAreEnforced() throws Exception {
+    DeviceState fresh = new DeviceState("wg0", Optional.empty(), Optional.empty(), 0, 0, List.of());
+    PeerPlan p = plan(desired(), fresh);
+    assertThat(p.isEmpty()).isFalse();
+    assertThat(p.deviceConfig().privateKey()).contains(DEVICE_KEY);
+    assertThat(p.deviceConfig().listenPort()).hasValue(51820);
+  }
+
+  record Scenario(List<DesiredPeer> desired, List<DesiredPeer> actual) {}
+
+  @Provide
+  Arbitrary<Scenario> scenarios() {
+    Arbitrary<DesiredPeer> peers = Combinators.combine(
+        Arbitraries.integers().between(1, 40), Arbitraries.integers().between(1, 4),
+        Arbitraries.integers().between(0, 60).set().ofMaxSize(4))
+        .as((k, e, cidrs) -> {
+          try {
+            return peer(k, e, cidrs.stream().mapToInt(Integer::intValue).toArray());
+          } catch (Exception ex) {
+            throw new AssertionError(ex);
+          }
+        });
+    return Combinators.combine(peers.list().ofMaxSize(25), peers.list().ofMaxSize(25))
+        .as(Scenario::new);
+  }
+
+  static SortedMap<PublicKey, DesiredPeer> uniqueByKeyWithDisjointIps(List<DesiredPeer> peers) {
+    SortedMap<PublicKey, DesiredPeer> out = new TreeMap<>();
+    Set<IpPrefix> taken = new HashSet<>();
+    for (DesiredPeer p : peers) {
+      if (out.containsKey(p.publicKey())) continue;
+      TreeSet<IpPrefix> mine = new TreeSet<>(p.allowedIps());
+      mine.removeAll(taken);
+      taken.addAll(mine);
+      out.put(p.publicKey(), new DesiredPeer(p.nodeName(), p.publicKey(), p.endpoint(), mine,
+          p.persistentKeepalive()));
+    }
+    return out;
+  }
+
+  /** Applying the plan yields the desired state; planning again yields nothing. */
+  @Property(tries = 300)
+  void applyingThePlanConvergesAndReplanningIsEmpty(@ForAll("scenarios") Scenario s)
+      throws Exception {
+    FakeWireGuardBackend fake = new FakeWireGuardBackend(X25519::publicKey);
+    fake.createDevice("wg0");
+    SortedMap<PublicKey, DesiredPeer> actual = uniqueByKeyWithDisjointIps(s.actual());
+    DeviceConfig.Builder seed = DeviceConfig.builder();
+    actual.values().forEach(p -> seed.peer(PeerDiff.config(p)));
+    fake.configure("wg0", seed.build());
+
+    SortedMap<PublicKey, DesiredPeer> want = uniqueByKeyWithDisjointIps(s.desired());
+    PeerPlan plan = PeerDiff.compute(want, fake.device("wg0").orElseThrow(),
+        Optional.of(DEVICE_KEY), OptionalInt.of(51820));
+    fake.configure("wg0", plan.toDeviceConfig());
+
+    DeviceState after = fake.device("wg0").orElseThrow();
+    assertThat(after.peers()).hasSize(want.size());
+    for (PeerState p : after.peers()) {
+      DesiredPeer w = want.get(p.publicKey());
+      assertThat(w).isNotNull();
+      assertThat(p.endpoint()).contains(w.endpoint());
+      assertThat(new TreeSet<>(p.allowedIps())).isEqualTo(w.allowedIps());
+    }
+    assertThat(PeerDiff.compute(want, after, Optional.of(DEVICE_KEY), OptionalInt.of(51820))
+        .isEmpty()).isTrue();
+    // Sorted and deterministic.
+    assertThat(plan.add()).extracting(PeerConfig::publicKey).isSorted();
+    assertThat(plan.remove()).isSorted();
+    assertThat(PeerDiff.compute(want, fake.device("wg0").orElseThrow(), Optional.of(DEVICE_KEY),
+        OptionalInt.of(51820))).isEqualTo(PeerDiff.compute(want, after, Optional.of(DEVICE_KEY),
+        OptionalInt.of(51820)));
+  }
+}
