@@ -238,8 +238,8 @@ public final class ClusterNet extends AbstractIdleService {
           key.publicKey());
       r.replacedValue().ifPresent(v -> publishError.set(Optional.of(
           "replaced a different key on the node: " + v)));
-      if (r.replacedValue().isEmpty()) publishError.set(Optional.empty());
       keyPublished.set(true);
+      publishBackoff = Duration.ofMillis(200);
     } catch (Exception e) {
       publishError.set(Optional.of("publishing the key: " + e.getMessage()));
       Duration wait = publishBackoff;
@@ -260,6 +260,15 @@ public final class ClusterNet extends AbstractIdleService {
     List<IpPrefix> own = new ArrayList<>();
     for (NodeInfo n : all) {
       if (!n.name().equals(config.nodeName)) continue;
+      String published = n.annotations().get(config.annotationKey);
+      if (keyPublished.get() && !key.publicKey().toBase64().equals(published)) {
+        // Someone changed or removed our key on our Node: put it back (and say so).
+        log.warn("{}: our Node's {} is {} instead of our key; publishing it again",
+            config.nodeName, config.annotationKey, published);
+        publishError.set(Optional.of("our Node carried " + published + " instead of our key"));
+        keyPublished.set(false);
+        scheduler.schedule(this::publishKey, 0, TimeUnit.MILLISECONDS);
+      }
       for (String c : n.podCidrs()) {
         try {
           own.add(IpPrefix.parse(c.strip()));

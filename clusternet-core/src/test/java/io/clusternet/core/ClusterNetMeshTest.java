@@ -1,0 +1,206 @@
+package io.clusternet.core;
+
+import static io.clusternet.core.Eventually.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clusternet.api.crypto.PublicKey;
+import io.clusternet.api.net.InterfaceAddress;
+import io.clusternet.api.net.IpPrefix;
+import io.clusternet.api.wg.DeviceConfig;
+import io.clusternet.api.wg.PeerConfig;
+import io.clusternet.api.wg.PeerState;
+import io.clusternet.core.keys.X25519;
+import io.clusternet.core.mesh.Exclusion;
+import io.clusternet.core.userspace.UapiWireGuardBackend;
+import io.clusternet.core.userspace.WireGuardGoProcess;
+import io.clusternet.netlink.NetlinkLinkBackend;
+import io.clusternet.testing.NetworkNamespace;
+import io.clusternet.testing.Prerequisites;
+import io.clusternet.testing.Underlay;
+import io.clusternet.testing.k8s.FakeApiServer;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.ClientBuilder;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three nodes for real: three network namespaces on a bridge, one ClusterNet each with its own
+ * wireguard-go, all watching the test kit's API server. They converge, ping each other's pod
+ * addresses through the tunnels, and follow the cluster's changes.
+ */
+class ClusterNetMeshTest {
+  static final int NODES = 3;
+  static final String ANN = ClusterNet.DEFAULT_ANNOTATION;
+  static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir Path tmp;
+  final String tag = HexFormat.of().formatHex(new SecureRandom().generateSeed(2));
+  FakeApiServer api;
+  Underlay underlay;
+  final List<NetworkNamespace> ns = new ArrayList<>();
+  final List<NetlinkLinkBackend> links = new ArrayList<>();
+  final List<ClusterNet> nets = new ArrayList<>();
+  final UapiWireGuardBackend uapi = UapiWireGuardBackend.create();
+
+  String iface(int i) {
+    return "cm" + tag + "n" + i;
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    for (ClusterNet n : nets) {
+      try {
+        n.stopAsync().awaitTerminated();
+      } catch (IllegalStateException failedBefore) {
+        // already failed; its start cleaned up after itself
+      }
+    }
+    for (NetlinkLinkBackend l : links) l.close();
+    for (NetworkNamespace n : ns) n.close();
+    if (underlay != null) underlay.close();
+    if (api != null) api.close();
+  }
+
+  Set<String> peerNodes(int i) {
+    return nets.get(i).status().peers().stream().map(p -> p.nodeName().orElse("stray"))
+        .collect(Collectors.toSet());
+  }
+
+  Set<PublicKey> peerKeys(int i) throws Exception {
+    return uapi.device(iface(i)).orElseThrow().peers().stream().map(PeerState::publicKey)
+        .collect(Collectors.toSet());
+  }
+
+  boolean ping(int from, int to) throws Exception {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      if (ns.get(from).ping("10.244." + to + ".1")) return true;
+    }
+    return false;
+  }
+
+  @Test
+  void threeNodesConvergePingAndFollowTheCluster() throws Exception {
+    Prerequisites.requireRoot("network namespaces, wireguard-go, rtnetlink");
+    Prerequisites.require(Prerequisites.onPath("wireguard-go"), "wireguard-go");
+    api = FakeApiServer.startOnRandomPort();
+    ApiClient client = new ClientBuilder().setBasePath(api.url()).build();
+    underlay = Underlay.create();
+    for (int i = 0; i < NODES; i++) {
+      NetworkNamespace n = NetworkNamespace.create("cnm-n" + i);
+      ns.add(n);
+      underlay.attach(n, "192.0.2." + (i + 1) + "/24");
+      api.createNode("n" + i, "192.0.2." + (i + 1), List.of("10.244." + i + ".0/24"), null);
+      links.add(NetlinkLinkBackend.openIn(Path.of("/var/run/netns", n.name())));
+    }
+    for (int i = 0; i < NODES; i++) {
+      ClusterNet net = ClusterNet.builder()
+          .nodeName("n" + i)
+          .kubernetes(client)
+          .storageRoot(tmp.resolve("n" + i))
+          .interfaceName(iface(i))
+          .userspace(WireGuardGoProcess.builder(iface(i)).networkNamespace(ns.get(i).name()))
+          .linkBackend(links.get(i))
+          .interfaceAddress(InterfaceAddress.parse("10.244." + i + ".1/32"))
+          .clusterCidr(IpPrefix.parse("10.244.0.0/16"))
+          .resyncPeriod(Duration.ofSeconds(1))
+          .build();
+      nets.add(net);
+      net.startAsync();
+    }
+    for (ClusterNet net : nets) net.awaitRunning();
+
+    // Converged: every node has the other two as peers, and pod addresses ping across.
+    for (int i = 0; i < NODES; i++) {
+      int me = i;
+      await("node " + i + " has its peers", WAIT, () -> peerNodes(me).size() == NODES - 1
+          && !peerNodes(me).contains("stray"));
+      await("node " + i + " healthy", WAIT, () -> nets.get(me).health().isHealthy());
+    }
+    for (int i = 0; i < NODES; i++) {
+      for (int j = 0; j < NODES; j++) {
+        if (i != j) assertThat(ping(i, j)).as("ping n%d -> n%d", i, j).isTrue();
+      }
+    }
+    assertThat(nets.get(0).status().peers()).allSatisfy(p -> {
+      assertThat(p.handshakeAge()).isPresent();
+      assertThat(p.receiveBytes()).isPositive();
+    });
+
+    // 100 heartbeats: no backend write anywhere (a later change costs exactly one write each).
+    long[] writes = new long[NODES];
+    for (int i = 0; i < NODES; i++) writes[i] = nets.get(i).backendWrites();
+    for (int h = 0; h < 100; h++) api.heartbeat("n" + (h % NODES));
+    String markerKey = X25519.publicKey(X25519.generatePrivateKey()).toBase64();
+    api.createNode("marker", "192.0.2.99", List.of("10.244.99.0/24"), Map.of(ANN, markerKey));
+    for (int i = 0; i < NODES; i++) {
+      int me = i;
+      await("marker on " + i, WAIT, () -> peerNodes(me).contains("marker"));
+      assertThat(nets.get(i).backendWrites()).as("writes on n%d", i).isEqualTo(writes[i] + 1);
+    }
+
+    // Deleting a node removes its peer everywhere.
+    api.deleteNode("marker");
+    for (int i = 0; i < NODES; i++) {
+      int me = i;
+      await("marker gone from " + i, WAIT, () -> !peerNodes(me).contains("marker"));
+    }
+
+    // A malformed node is excluded with its reason; the mesh keeps working.
+    api.createNode("bad", "192.0.2.98", List.of("10.244.98.0/33"),
+        Map.of(ANN, X25519.publicKey(X25519.generatePrivateKey()).toBase64()));
+    await("bad excluded", WAIT, () -> nets.get(0).status().excluded().stream()
+        .anyMatch(e -> e.nodeName().equals("bad") && e.reason() == Exclusion.Reason.BAD_PREFIX));
+    assertThat(ping(0, 1)).isTrue();
+
+    // n2's key changes on its Node: the others swap its peer; n2 notices and puts its own key
+    // back, and they swap again.
+    PublicKey real2 = nets.get(2).publicKey();
+    PublicKey bogus = X25519.publicKey(X25519.generatePrivateKey());
+    api.mergePatchNode("n2", "{\"metadata\":{\"annotations\":{\"" + ANN + "\":\"" + bogus + "\"}}}");
+    await("swapped back to n2's real key", WAIT, () -> {
+      try {
+        return peerKeys(0).contains(real2) && !peerKeys(0).contains(bogus)
+            && real2.toBase64().equals(api.nodeAnnotation("n2", ANN));
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    assertThat(ping(0, 2)).isTrue();
+
+    // A stray peer added by hand is removed at the next resync.
+    PublicKey stray = X25519.publicKey(X25519.generatePrivateKey());
+    uapi.configure(iface(1), DeviceConfig.builder().peer(PeerConfig.builder(stray)
+        .allowedIp(IpPrefix.parse("10.250.0.0/24")).build()).build());
+    assertThat(peerKeys(1)).contains(stray);
+    await("stray removed", WAIT, () -> {
+      try {
+        return !peerKeys(1).contains(stray);
+      } catch (Exception e) {
+        return false;
+      }
+    });
+
+    // Deleting a real node removes its peer on the others.
+    api.deleteNode("n2");
+    await("n2 gone from n0", WAIT, () -> !peerNodes(0).contains("n2"));
+    await("n2 gone from n1", WAIT, () -> !peerNodes(1).contains("n2"));
+    assertThat(ping(0, 1)).isTrue();
+
+    // Stopping removes what each service owns: daemons, addresses, routes.
+    for (ClusterNet net : nets) net.stopAsync().awaitTerminated();
+    for (int i = 0; i < NODES; i++) {
+      assertThat(uapi.device(iface(i))).isEmpty();
+      assertThat(links.get(i).routes(ClusterNet.ROUTE_PROTOCOL)).isEmpty();
+    }
+  }
+}
