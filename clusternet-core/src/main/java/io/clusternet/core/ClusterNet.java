@@ -83,6 +83,7 @@ public final class ClusterNet extends AbstractIdleService {
   private final AtomicReference<DesiredMesh> lastDesired =
       new AtomicReference<>(new DesiredMesh(new java.util.TreeMap<>(), List.of()));
   private final AtomicBoolean keyPublished = new AtomicBoolean();
+  private final AtomicBoolean recheckPending = new AtomicBoolean();
   private final AtomicReference<Optional<String>> publishError =
       new AtomicReference<>(Optional.empty());
 
@@ -94,6 +95,7 @@ public final class ClusterNet extends AbstractIdleService {
   private WireGuardBackend wg;
   private Optional<LinkBackend> links = Optional.empty();
   private WireGuardGoProcess daemon;
+  private Path adoptedSocket;
   private boolean createdLink;
   private final List<Route> routes = new ArrayList<>();
   private final List<InterfaceAddress> addresses = new ArrayList<>();
@@ -146,16 +148,26 @@ public final class ClusterNet extends AbstractIdleService {
     }
 
     // 2. The device.
+    Path socketDirectory = config.daemon != null ? config.daemon.effectiveSocketDirectory()
+        : io.clusternet.core.userspace.UapiWireGuardBackend.DEFAULT_SOCKET_DIRECTORY;
     if (config.daemon != null) {
-      daemon = config.daemon.start();
+      io.clusternet.core.userspace.UapiWireGuardBackend probe =
+          io.clusternet.core.userspace.UapiWireGuardBackend.create(socketDirectory);
+      if (probe.device(config.interfaceName).isPresent()) {
+        // A daemon outlived our previous run (a crash or SIGKILL): adopt it, tunnels intact.
+        adoptedSocket = probe.socketPath(config.interfaceName);
+        log.info("{}: adopting the running wireguard-go at {}", config.nodeName, adoptedSocket);
+      } else {
+        daemon = config.daemon.start();
+      }
     }
     if (config.wireGuard != null) {
       wg = config.wireGuard;
       links = Optional.ofNullable(config.links);
     } else {
       backends = config.daemon != null
-          ? WireGuardBackends.userspace(daemon.socketDirectory())
-          : WireGuardBackends.auto();
+          ? WireGuardBackends.userspace(config.namespace, socketDirectory)
+          : WireGuardBackends.auto(config.namespace, socketDirectory);
       wg = backends.wireGuard();
       links = config.links != null ? Optional.of(config.links) : backends.links();
       log.info("{}: {}", config.nodeName, backends.reason());
@@ -191,7 +203,7 @@ public final class ClusterNet extends AbstractIdleService {
     }
 
     // 3. Kubernetes: publish our key (retried in the background), watch all nodes.
-    publisher = scheduler.schedule(this::publishKey, 0, TimeUnit.MILLISECONDS);
+    publisher = scheduler.schedule(() -> publishKey(false), 0, TimeUnit.MILLISECONDS);
     if (config.nodeSource != null) {
       nodes = config.nodeSource;
     } else {
@@ -230,7 +242,7 @@ public final class ClusterNet extends AbstractIdleService {
 
   private Duration publishBackoff = Duration.ofMillis(200);
 
-  private void publishKey() {
+  private void publishKey(boolean recheck) {
     if (!isRunningOrStarting()) return;
     try {
       NodeAnnotator annotator = new NodeAnnotator(config.apiClient);
@@ -238,6 +250,9 @@ public final class ClusterNet extends AbstractIdleService {
           key.publicKey());
       r.replacedValue().ifPresent(v -> publishError.set(Optional.of(
           "replaced a different key on the node: " + v)));
+      if (recheck && r.patched() && r.replacedValue().isEmpty()) {
+        publishError.set(Optional.of("our key had been removed from our Node; published it again"));
+      }
       keyPublished.set(true);
       publishBackoff = Duration.ofMillis(200);
     } catch (Exception e) {
@@ -248,7 +263,8 @@ public final class ClusterNet extends AbstractIdleService {
       log.warn("{}: publishing the key failed, retrying in {} ms: {}", config.nodeName,
           wait.toMillis(), e.getMessage());
       try {
-        publisher = scheduler.schedule(this::publishKey, wait.toMillis(), TimeUnit.MILLISECONDS);
+        publisher = scheduler.schedule(() -> publishKey(recheck), wait.toMillis(),
+            TimeUnit.MILLISECONDS);
       } catch (java.util.concurrent.RejectedExecutionException ignored) {
         // stopping
       }
@@ -261,13 +277,14 @@ public final class ClusterNet extends AbstractIdleService {
     for (NodeInfo n : all) {
       if (!n.name().equals(config.nodeName)) continue;
       String published = n.annotations().get(config.annotationKey);
-      if (keyPublished.get() && !key.publicKey().toBase64().equals(published)) {
-        // Someone changed or removed our key on our Node: put it back (and say so).
-        log.warn("{}: our Node's {} is {} instead of our key; publishing it again",
-            config.nodeName, config.annotationKey, published);
-        publishError.set(Optional.of("our Node carried " + published + " instead of our key"));
-        keyPublished.set(false);
-        scheduler.schedule(this::publishKey, 0, TimeUnit.MILLISECONDS);
+      if (keyPublished.get() && !key.publicKey().toBase64().equals(published)
+          && recheckPending.compareAndSet(false, true)) {
+        // Our Node does not show our key (someone changed it, or the cache lags our own patch):
+        // re-check against the API server, which patches only if it is really wrong.
+        scheduler.schedule(() -> {
+          recheckPending.set(false);
+          publishKey(true);
+        }, 0, TimeUnit.MILLISECONDS);
       }
       for (String c : n.podCidrs()) {
         try {
@@ -323,6 +340,14 @@ public final class ClusterNet extends AbstractIdleService {
           daemon.stop(Duration.ofSeconds(5));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
+        }
+      }
+      if (adoptedSocket != null) {
+        // Not our child, so no PID: wireguard-go exits when its socket file is removed.
+        try {
+          java.nio.file.Files.deleteIfExists(adoptedSocket);
+        } catch (java.io.IOException e) {
+          log.warn("{}: stopping the adopted wireguard-go: {}", config.nodeName, e.getMessage());
         }
       }
     }
@@ -404,6 +429,7 @@ public final class ClusterNet extends AbstractIdleService {
     private LinkBackend links;
     private WireGuardGoProcess.Builder daemon;
     private NodeSource nodeSource;
+    private Optional<Path> namespace = Optional.empty();
     private String interfaceName = DEFAULT_INTERFACE;
     private int listenPort = DEFAULT_PORT;
     private final List<IpPrefix> clusterCidrs = new ArrayList<>();
@@ -468,6 +494,15 @@ public final class ClusterNet extends AbstractIdleService {
     /** Optional: a link backend for addresses and routes (default: from the backend choice). */
     public Builder linkBackend(LinkBackend links) {
       this.links = Objects.requireNonNull(links, "links");
+      return this;
+    }
+
+    /**
+     * Optional: manage a node in another network namespace (such as {@code /var/run/netns/x}):
+     * the kernel device and rtnetlink are opened there. Default: this process's namespace.
+     */
+    public Builder networkNamespace(Path namespace) {
+      this.namespace = Optional.of(namespace);
       return this;
     }
 

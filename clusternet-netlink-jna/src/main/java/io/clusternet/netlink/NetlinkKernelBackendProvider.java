@@ -16,4 +16,14 @@ public final class NetlinkKernelBackendProvider implements KernelBackendProvider
   public LinkBackend openLinks() throws BackendException {
     return NetlinkLinkBackend.open();
   }
+
+  @Override
+  public WireGuardBackend openWireGuardIn(java.nio.file.Path namespace) throws BackendException {
+    return NetlinkWireGuardBackend.openIn(namespace);
+  }
+
+  @Override
+  public LinkBackend openLinksIn(java.nio.file.Path namespace) throws BackendException {
+    return NetlinkLinkBackend.openIn(namespace);
+  }
 }

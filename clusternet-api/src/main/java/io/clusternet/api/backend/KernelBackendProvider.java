@@ -12,4 +12,10 @@ public interface KernelBackendProvider {
 
   /** Links, addresses and routes, in this process's network namespace. */
   LinkBackend openLinks() throws BackendException;
+
+  /** The kernel's WireGuard devices in the network namespace at {@code namespace}. */
+  WireGuardBackend openWireGuardIn(java.nio.file.Path namespace) throws BackendException;
+
+  /** Links, addresses and routes in the network namespace at {@code namespace}. */
+  LinkBackend openLinksIn(java.nio.file.Path namespace) throws BackendException;
 }

@@ -53,11 +53,19 @@ public final class WireGuardBackends {
 
   /** Kernel if available, else userspace with sockets in {@code socketDirectory}. */
   public static Selection auto(Path socketDirectory) {
+    return auto(Optional.empty(), socketDirectory);
+  }
+
+  /**
+   * Kernel if available in the network namespace at {@code namespace} (this process's own if
+   * empty), else userspace with sockets in {@code socketDirectory}.
+   */
+  public static Selection auto(Optional<Path> namespace, Path socketDirectory) {
     try {
-      return kernel();
+      return kernel(namespace);
     } catch (BackendException e) {
       Selection s = new Selection(Mode.USERSPACE, UapiWireGuardBackend.create(socketDirectory),
-          linksIfAvailable(), "userspace: " + e.getMessage());
+          linksIfAvailable(namespace), "userspace: " + e.getMessage());
       log.info("WireGuard backend: {}", s.reason());
       return s;
     }
@@ -70,6 +78,11 @@ public final class WireGuardBackends {
    *     kernel has no WireGuard
    */
   public static Selection kernel() throws BackendException {
+    return kernel(Optional.empty());
+  }
+
+  /** The kernel backend in the network namespace at {@code namespace} (empty: our own). */
+  public static Selection kernel(Optional<Path> namespace) throws BackendException {
     Iterator<KernelBackendProvider> it = ServiceLoader.load(KernelBackendProvider.class,
         WireGuardBackends.class.getClassLoader()).iterator();
     if (!it.hasNext()) {
@@ -77,9 +90,11 @@ public final class WireGuardBackends {
           "choosing a backend: no kernel backend on the class path (add clusternet-netlink-jna)");
     }
     KernelBackendProvider provider = it.next();
-    WireGuardBackend wg = provider.openWireGuard();
+    WireGuardBackend wg = namespace.isPresent() ? provider.openWireGuardIn(namespace.get())
+        : provider.openWireGuard();
     try {
-      LinkBackend links = provider.openLinks();
+      LinkBackend links = namespace.isPresent() ? provider.openLinksIn(namespace.get())
+          : provider.openLinks();
       Selection s = new Selection(Mode.KERNEL, wg, Optional.of(links),
           "kernel: the wireguard generic netlink family is present");
       log.info("WireGuard backend: {}", s.reason());
@@ -95,16 +110,21 @@ public final class WireGuardBackends {
    * device's addresses and routes if a provider is on the class path.
    */
   public static Selection userspace(Path socketDirectory) {
+    return userspace(Optional.empty(), socketDirectory);
+  }
+
+  /** The userspace backend, with links in the network namespace at {@code namespace}. */
+  public static Selection userspace(Optional<Path> namespace, Path socketDirectory) {
     return new Selection(Mode.USERSPACE, UapiWireGuardBackend.create(socketDirectory),
-        linksIfAvailable(), "userspace: chosen by the host");
+        linksIfAvailable(namespace), "userspace: chosen by the host");
   }
 
   /** rtnetlink works on every Linux kernel, with or without WireGuard. */
-  private static Optional<LinkBackend> linksIfAvailable() {
+  private static Optional<LinkBackend> linksIfAvailable(Optional<Path> namespace) {
     for (KernelBackendProvider p : ServiceLoader.load(KernelBackendProvider.class,
         WireGuardBackends.class.getClassLoader())) {
       try {
-        return Optional.of(p.openLinks());
+        return Optional.of(namespace.isPresent() ? p.openLinksIn(namespace.get()) : p.openLinks());
       } catch (BackendException | RuntimeException | LinkageError e) {
         log.info("no link backend: {}", e.getMessage());
       }

@@ -80,9 +80,21 @@ public final class ClusternetRoot extends Directory {
   /** {@code ephemeral/}. */
   public static final class EphemeralDirectory extends Directory {
     /** {@code ephemeral/clusternet/}: clusternet's runtime state. */
-    public final Directory clusternet = dir("clusternet", FileMode.OWNER_ONLY_DIRECTORY);
+    public final ClusternetEphemeralDirectory clusternet =
+        dir("clusternet", FileMode.OWNER_ONLY_DIRECTORY, ClusternetEphemeralDirectory::new);
 
     EphemeralDirectory(Placement placement) {
+      super(placement);
+    }
+  }
+
+  /** {@code ephemeral/clusternet/}. */
+  public static final class ClusternetEphemeralDirectory extends Directory {
+    /** {@code status.txt}: the last status a host wrote, for humans and scripts (0644). */
+    public final TypedFile<String> status =
+        file("status.txt", io.clusternet.localstorage.codec.Codecs.utf8(), FileMode.WORLD_READABLE);
+
+    ClusternetEphemeralDirectory(Placement placement) {
       super(placement);
     }
   }

@@ -150,6 +150,12 @@ public final class WireGuardGoProcess implements AutoCloseable {
       return interfaceName;
     }
 
+    /** Where this daemon's UAPI socket will be, as seen from the caller. */
+    public Path effectiveSocketDirectory() {
+      return socketDirectory != null ? socketDirectory
+          : UapiWireGuardBackend.DEFAULT_SOCKET_DIRECTORY;
+    }
+
     /** Optional: run in this network namespace ({@code ip netns exec}); default the caller's. */
     public Builder networkNamespace(String name) {
       this.networkNamespace = Objects.requireNonNull(name, "name");

@@ -1,0 +1,262 @@
+package io.clusternet.examples;
+
+import io.clusternet.api.backend.BackendException;
+import io.clusternet.api.net.InterfaceAddress;
+import io.clusternet.api.net.IpPrefix;
+import io.clusternet.core.ClusterNet;
+import io.clusternet.core.ClusterNetStatus;
+import io.clusternet.core.mesh.MeshMapper;
+import io.clusternet.core.storage.ClusternetRoot;
+import io.clusternet.core.userspace.WireGuardGoProcess;
+import io.clusternet.netlink.NetlinkLinkBackend;
+import io.clusternet.netlink.NetlinkWireGuardBackend;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.KubeConfig;
+import java.io.FileReader;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The clusternet node agent: one per node (a DaemonSet pod with host networking and
+ * NET_ADMIN), embedding the library through {@link ClusterNet#builder()}.
+ *
+ * <p>How to run: {@code java -jar examples/target/clusternet-examples.jar agent --help}.
+ */
+@Command(name = "clusternet-examples.jar agent", mixinStandardHelpOptions = true,
+    sortOptions = false, usageHelpWidth = 100,
+    description = {
+        "Gives this node an encrypted WireGuard tunnel to every other node of the cluster.",
+        "Publishes this node's public key on its Node object, watches all Nodes, and keeps the "
+            + "WireGuard peers equal to them: endpoint = InternalIP:port, allowed IPs = podCIDRs.",
+        ""},
+    footer = {"", "Status: printed every --status-interval seconds and written to "
+        + "<storage-root>/ephemeral/clusternet/status.txt.",
+        "Exit codes: 0 stopped cleanly, 1 failed to start or failed while running, 2 bad usage."})
+public final class NodeAgent implements Callable<Integer> {
+  @Option(names = "--kubeconfig", paramLabel = "FILE",
+      description = "kubeconfig to use (default: in-cluster config when in a pod, else "
+          + "$KUBECONFIG or ~/.kube/config)")
+  Path kubeconfig;
+
+  @Option(names = "--in-cluster", description = "use the pod's service account")
+  boolean inCluster;
+
+  @Option(names = "--node-name", paramLabel = "NAME",
+      description = "this node's name (default: $NODE_NAME, else the hostname)")
+  String nodeName;
+
+  @Option(names = "--interface", paramLabel = "NAME", defaultValue = ClusterNet.DEFAULT_INTERFACE,
+      description = "WireGuard interface name (default: ${DEFAULT-VALUE})")
+  String iface;
+
+  @Option(names = "--storage-root", paramLabel = "DIR", defaultValue = "/var/lib/clusternet",
+      description = "where the node key lives, in data/kubernetes/clusternet/private.key "
+          + "(default: ${DEFAULT-VALUE})")
+  Path storageRoot;
+
+  @Option(names = "--backend", paramLabel = "MODE", defaultValue = "auto",
+      description = "auto, kernel or userspace (default: ${DEFAULT-VALUE}: the kernel if it has "
+          + "WireGuard, else wireguard-go)")
+  String backend;
+
+  @Option(names = "--listen-port", paramLabel = "PORT", defaultValue = "51820",
+      description = "WireGuard UDP port, the same on every node (default: ${DEFAULT-VALUE})")
+  int listenPort;
+
+  @Option(names = "--cluster-cidr", paramLabel = "CIDR",
+      description = "a cluster CIDR to route into the interface (repeatable)")
+  List<String> clusterCidrs = new ArrayList<>();
+
+  @Option(names = "--interface-address", paramLabel = "ADDR/LEN",
+      description = "an address for the interface, such as this node's pod gateway (repeatable)")
+  List<String> interfaceAddresses = new ArrayList<>();
+
+  @Option(names = "--mtu", defaultValue = "1420", description = "interface MTU (default: ${DEFAULT-VALUE})")
+  int mtu;
+
+  @Option(names = "--keepalive", paramLabel = "SECONDS", defaultValue = "0",
+      description = "persistent keepalive for every peer, 0 = off (default: ${DEFAULT-VALUE})")
+  int keepalive;
+
+  @Option(names = "--resync", paramLabel = "SECONDS", defaultValue = "30",
+      description = "re-read the device and remove stray peers this often (default: ${DEFAULT-VALUE})")
+  int resyncSeconds;
+
+  @Option(names = "--annotation", paramLabel = "KEY", defaultValue = ClusterNet.DEFAULT_ANNOTATION,
+      description = "Node annotation holding public keys (default: ${DEFAULT-VALUE})")
+  String annotation;
+
+  @Option(names = "--address-family", paramLabel = "FAMILY", defaultValue = "PREFER_IPV4",
+      description = "endpoint family: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+  MeshMapper.AddressFamily family;
+
+  @Option(names = "--netns", paramLabel = "NAME",
+      description = "manage a node in this network namespace (ip netns name or path); for demos "
+          + "and tests that run several nodes on one machine")
+  String netns;
+
+  @Option(names = "--socket-dir", paramLabel = "DIR",
+      description = "userspace: a private wireguard-go socket directory (bind-mounted over "
+          + "/var/run/wireguard, so several nodes on one machine can share an interface name)")
+  Path socketDir;
+
+  @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+      description = "error, warn, info or debug (default: ${DEFAULT-VALUE})")
+  String logLevel;
+
+  @Option(names = "--status-interval", paramLabel = "SECONDS", defaultValue = "30",
+      description = "print and write the status this often, 0 = never (default: ${DEFAULT-VALUE})")
+  int statusInterval;
+
+  public static void main(String[] args) {
+    NodeAgent agent = new NodeAgent();
+    CommandLine cl = new CommandLine(agent);
+    int code;
+    try {
+      cl.parseArgs(args);
+      if (cl.isUsageHelpRequested()) {
+        cl.usage(System.out);
+        return;
+      }
+      if (cl.isVersionHelpRequested()) {
+        System.out.println("clusternet agent 0.1.0-SNAPSHOT");
+        return;
+      }
+      // Before any logger exists.
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", agent.logLevel);
+      System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+      System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+      code = agent.call();
+    } catch (CommandLine.ParameterException e) {
+      System.err.println("error: " + e.getMessage());
+      e.getCommandLine().usage(System.err);
+      code = 2;
+    } catch (Exception e) {
+      System.err.println("error: " + e.getMessage());
+      code = 1;
+    }
+    System.exit(code);
+  }
+
+  private ApiClient client() throws Exception {
+    if (inCluster) return ClientBuilder.cluster().build();
+    if (kubeconfig != null) {
+      try (Reader r = new FileReader(kubeconfig.toFile())) {
+        return ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(r)).build();
+      }
+    }
+    if (System.getenv("KUBERNETES_SERVICE_HOST") != null) return ClientBuilder.cluster().build();
+    return ClientBuilder.standard().build();
+  }
+
+  private static Path namespacePath(String netns) {
+    return netns.contains("/") ? Path.of(netns) : Path.of("/var/run/netns", netns);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    String node = nodeName != null ? nodeName
+        : Optional.ofNullable(System.getenv("NODE_NAME"))
+            .orElse(InetAddress.getLocalHost().getHostName());
+    if (!List.of("auto", "kernel", "userspace").contains(backend)) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--backend must be auto, kernel or userspace, not " + backend);
+    }
+    ClusterNet.Builder b = ClusterNet.builder()
+        .nodeName(node)
+        .kubernetes(client())
+        .storageRoot(storageRoot)
+        .interfaceName(iface)
+        .listenPort(listenPort)
+        .mtu(mtu)
+        .persistentKeepalive(Duration.ofSeconds(keepalive))
+        .resyncPeriod(Duration.ofSeconds(resyncSeconds))
+        .annotationKey(annotation)
+        .addressFamily(family);
+    for (String c : clusterCidrs) b.clusterCidr(IpPrefix.parse(c));
+    for (String a : interfaceAddresses) b.interfaceAddress(InterfaceAddress.parse(a));
+    Optional<Path> ns = Optional.ofNullable(netns).map(NodeAgent::namespacePath);
+    ns.ifPresent(b::networkNamespace);
+
+    boolean kernel = backend.equals("kernel")
+        || (backend.equals("auto") && kernelHasWireGuard(ns));
+    if (kernel) {
+      if (ns.isPresent()) {
+        b.backends(NetlinkWireGuardBackend.openIn(ns.get()),
+            Optional.of(NetlinkLinkBackend.openIn(ns.get())));
+      } else {
+        b.backends(NetlinkWireGuardBackend.open(), Optional.of(NetlinkLinkBackend.open()));
+      }
+    } else {
+      WireGuardGoProcess.Builder daemon = WireGuardGoProcess.builder(iface);
+      if (netns != null) daemon.networkNamespace(ns.get().getFileName().toString());
+      if (socketDir != null) daemon.socketDirectory(socketDir);
+      b.userspace(daemon);
+      b.linkBackend(ns.isPresent() ? NetlinkLinkBackend.openIn(ns.get())
+          : NetlinkLinkBackend.open());
+    }
+
+    ClusterNet net = b.build();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      net.stopAsync();
+      try {
+        net.awaitTerminated(java.time.Duration.ofSeconds(15));
+      } catch (Exception ignored) {
+        // best effort
+      }
+      stopped.countDown();
+    }, "clusternet-shutdown"));
+    net.startAsync();
+    try {
+      net.awaitRunning();
+    } catch (IllegalStateException e) {
+      Throwable cause = net.failureCause();
+      System.err.println("error: clusternet failed to start: " + cause.getMessage());
+      return 1;
+    }
+    System.out.println("clusternet running on node " + node + " (" + iface + ", "
+        + (kernel ? "kernel" : "userspace") + "), public key " + net.publicKey());
+    ClusternetRoot root = ClusternetRoot.at(storageRoot);
+    while (net.isRunning()) {
+      if (statusInterval > 0) {
+        ClusterNetStatus status = net.status();
+        String text = status.format();
+        System.out.println(text);
+        try {
+          root.ephemeral.clusternet.status.write(text);
+        } catch (Exception e) {
+          System.err.println("warning: writing the status file: " + e.getMessage());
+        }
+        Thread.sleep(statusInterval * 1000L);
+      } else {
+        Thread.sleep(1000);
+      }
+    }
+    if (net.state() == com.google.common.util.concurrent.Service.State.FAILED) {
+      System.err.println("error: clusternet failed: " + net.failureCause().getMessage());
+      return 1;
+    }
+    return 0;
+  }
+
+  private static boolean kernelHasWireGuard(Optional<Path> ns) {
+    try (NetlinkWireGuardBackend b = ns.isPresent() ? NetlinkWireGuardBackend.openIn(ns.get())
+        : NetlinkWireGuardBackend.open()) {
+      return true;
+    } catch (BackendException e) {
+      return false;
+    }
+  }
+}
