@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * <p>How to run (from the repository root):
  *
  * <pre>
- * ./mvnw -q -DskipTests package &amp;&amp; java -jar examples/target/clusternet-examples.jar [storage-root]
+ * ./mvnw -q -DskipTests package &amp;&amp; java -jar examples/target/clusternet-examples.jar node-key [storage-root]
  * </pre>
  *
  * <p>Without an argument the storage root is a new temporary directory. Run it twice with the
@@ -27,7 +27,7 @@ public final class NodeKeyExample {
 
   public static void main(String[] args) throws IOException {
     if (args.length > 1 || (args.length == 1 && args[0].startsWith("-"))) {
-      System.err.println("usage: java -jar clusternet-examples.jar [storage-root]");
+      System.err.println("usage: java -jar clusternet-examples.jar node-key [storage-root]");
       System.exit(2);
     }
     Path rootDir = args.length == 1
@@ -48,8 +48,7 @@ public final class NodeKeyExample {
       System.out.println("restarted:    loaded the same key again: "
           + again.publicKey().equals(key.publicKey()));
       System.out.println();
-      System.out.println("The full demo (a three-node mesh over wireguard-go) comes with a later "
-          + "release; this example shows the node's storage and key.");
+      System.out.println("The full demo, a three-node mesh on this machine: ./run-demo (as root).");
     } catch (StorageException e) {
       System.err.println("error: " + e.getMessage() + " [" + e.reason() + "]");
       System.exit(1);

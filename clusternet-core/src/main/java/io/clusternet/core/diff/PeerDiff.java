@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SortedMap;
-import java.util.TreeSet;
 
 /**
  * Computes a {@link PeerPlan} as Guava's {@code MapDifference} would: only desired → add, only
@@ -33,15 +32,16 @@ public final class PeerDiff {
    */
   public static PeerPlan compute(SortedMap<PublicKey, DesiredPeer> desired, DeviceState actual,
       Optional<PrivateKey> privateKey, OptionalInt listenPort) {
-    List<String> reasons = new ArrayList<>();
+    List<PeerPlan.Change> reasons = new ArrayList<>();
     DeviceConfig.Builder device = DeviceConfig.builder();
     if (privateKey.isPresent() && !privateKey.equals(actual.privateKey())) {
       device.privateKey(privateKey.get());
-      reasons.add("device: private key differs");
+      reasons.add(new PeerPlan.Change("device", null, null, "private key differs"));
     }
     if (listenPort.isPresent() && listenPort.getAsInt() != actual.listenPort()) {
       device.listenPort(listenPort.getAsInt());
-      reasons.add("device: listen port " + actual.listenPort() + " -> " + listenPort.getAsInt());
+      reasons.add(new PeerPlan.Change("device", null, null,
+          "listen port " + actual.listenPort() + " -> " + listenPort.getAsInt()));
     }
     Map<PublicKey, PeerState> current = new HashMap<>(actual.peers().size() * 2);
     for (PeerState p : actual.peers()) current.put(p.publicKey(), p);
@@ -52,13 +52,13 @@ public final class PeerDiff {
       PeerState have = current.get(want.publicKey());
       if (have == null) {
         add.add(config(want));
-        reasons.add("add " + want.publicKey() + " for node " + want.nodeName());
+        reasons.add(new PeerPlan.Change("add", want.publicKey(), want.nodeName(), null));
         continue;
       }
       String why = difference(want, have);
       if (why != null) {
         update.add(config(want));
-        reasons.add("update " + want.publicKey() + " for node " + want.nodeName() + ": " + why);
+        reasons.add(new PeerPlan.Change("update", want.publicKey(), want.nodeName(), why));
       }
     }
     List<PublicKey> remove = new ArrayList<>();
@@ -67,14 +67,14 @@ public final class PeerDiff {
     for (PublicKey k : stale) {
       if (!desired.containsKey(k)) {
         remove.add(k);
-        reasons.add("remove " + k + ": no node has this key");
+        reasons.add(new PeerPlan.Change("remove", k, null, "no node has this key"));
       }
     }
     return new PeerPlan(device.build(), add, update, remove, reasons);
   }
 
   private static String difference(DesiredPeer want, PeerState have) {
-    if (!have.endpoint().equals(Optional.of(want.endpoint()))) {
+    if (have.endpoint().isEmpty() || !have.endpoint().get().equals(want.endpoint())) {
       return "endpoint " + have.endpoint().map(Object::toString).orElse("(none)") + " -> "
           + want.endpoint();
     }
@@ -82,8 +82,11 @@ public final class PeerDiff {
       return "keepalive " + have.persistentKeepalive().getSeconds() + "s -> "
           + want.persistentKeepalive().getSeconds() + "s";
     }
+    // Sets of canonical prefixes: same size and every reported one wanted. A device never reports
+    // an allowed IP twice (each lives in one node of its trie), so this is set equality without
+    // copying into a set.
     if (have.allowedIps().size() != want.allowedIps().size()
-        || !new TreeSet<IpPrefix>(have.allowedIps()).equals(want.allowedIps())) {
+        || !want.allowedIps().containsAll(have.allowedIps())) {
       return "allowed IPs " + have.allowedIps() + " -> " + want.allowedIps();
     }
     return null;

@@ -17,16 +17,38 @@ import java.util.OptionalInt;
  * @param add peers to create
  * @param update peers whose configuration differs (sent with replace-allowed-IPs)
  * @param remove peers the device has but should not
- * @param reasons one line per change, for logs and status
+ * @param changes one entry per change, rendered by {@link #reasons()} only when asked
  */
 public record PeerPlan(DeviceConfig deviceConfig, List<PeerConfig> add, List<PeerConfig> update,
-    List<PublicKey> remove, List<String> reasons) {
+    List<PublicKey> remove, List<Change> changes) {
   public PeerPlan {
     Objects.requireNonNull(deviceConfig, "deviceConfig");
     add = List.copyOf(add);
     update = List.copyOf(update);
     remove = List.copyOf(remove);
-    reasons = List.copyOf(reasons);
+    changes = List.copyOf(changes);
+  }
+
+  /**
+   * Why one change is in the plan. Formatting keys is left to {@link #toString()}, so that
+   * planning 10,000 peers does not format 10,000 strings nobody reads.
+   *
+   * @param what "add", "update", "remove" or "device"
+   * @param key the peer concerned, or null for device settings
+   * @param node the node it stands for, or null
+   * @param detail what differs, or null
+   */
+  public record Change(String what, PublicKey key, String node, String detail) {
+    @Override
+    public String toString() {
+      return what + (key == null ? "" : " " + key) + (node == null ? "" : " for node " + node)
+          + (detail == null ? "" : ": " + detail);
+    }
+  }
+
+  /** One line per change, for logs and status. */
+  public List<String> reasons() {
+    return changes.stream().map(Change::toString).toList();
   }
 
   /** Whether the device already matches. */

@@ -76,13 +76,38 @@ public final class MeshMapper {
       r.peer().ifPresent(candidates::add);
       r.exclusion().ifPresent(excluded::add);
     }
+    // Overlapping allowed IPs first: the older node (then the smaller name) keeps them, even if
+    // it is excluded for another reason, so a newcomer can never take over another node's range
+    // while that node has a problem; our own ranges always win.
+    candidates.sort(Comparator.comparing((DesiredPeer p) -> byName.get(p.nodeName()).created())
+        .thenComparing(DesiredPeer::nodeName));
+    PrefixSet taken = new PrefixSet();
+    for (IpPrefix c : config.selfPodCidrs()) taken.add(c, config.selfName() + " (this node)");
+    List<DesiredPeer> placed = new ArrayList<>();
+    for (DesiredPeer p : candidates) {
+      String conflict = null;
+      for (IpPrefix mine : p.allowedIps()) {
+        String other = taken.overlap(mine);
+        if (other != null) {
+          conflict = mine + " overlaps " + other;
+          break;
+        }
+      }
+      if (conflict != null) {
+        excluded.add(new Exclusion(p.nodeName(), Exclusion.Reason.OVERLAPPING_ALLOWED_IPS,
+            conflict));
+        continue;
+      }
+      for (IpPrefix mine : p.allowedIps()) taken.add(mine, p.nodeName());
+      placed.add(p);
+    }
     // Duplicate keys: nobody keeps a key that two nodes claim.
     Map<PublicKey, List<DesiredPeer>> byKey = new HashMap<>();
-    for (DesiredPeer p : candidates) {
+    for (DesiredPeer p : placed) {
       byKey.computeIfAbsent(p.publicKey(), k -> new ArrayList<>()).add(p);
     }
-    List<DesiredPeer> unique = new ArrayList<>();
-    for (DesiredPeer p : candidates) {
+    TreeMap<PublicKey, DesiredPeer> peers = new TreeMap<>();
+    for (DesiredPeer p : placed) {
       List<DesiredPeer> same = byKey.get(p.publicKey());
       if (same.size() > 1) {
         List<String> others = same.stream().map(DesiredPeer::nodeName)
@@ -90,37 +115,8 @@ public final class MeshMapper {
         excluded.add(new Exclusion(p.nodeName(), Exclusion.Reason.DUPLICATE_KEY,
             "public key " + p.publicKey() + " is also published by " + String.join(", ", others)));
       } else {
-        unique.add(p);
+        peers.put(p.publicKey(), p);
       }
-    }
-    // Overlapping allowed IPs: the older node (then the smaller name) keeps them; ours always win.
-    unique.sort(Comparator.comparing((DesiredPeer p) -> byName.get(p.nodeName()).created())
-        .thenComparing(DesiredPeer::nodeName));
-    List<IpPrefix> taken = new ArrayList<>(config.selfPodCidrs());
-    Map<IpPrefix, String> owner = new HashMap<>();
-    config.selfPodCidrs().forEach(c -> owner.put(c, config.selfName() + " (this node)"));
-    TreeMap<PublicKey, DesiredPeer> peers = new TreeMap<>();
-    for (DesiredPeer p : unique) {
-      Optional<String> conflict = Optional.empty();
-      for (IpPrefix mine : p.allowedIps()) {
-        for (IpPrefix other : taken) {
-          if (mine.overlaps(other)) {
-            conflict = Optional.of(mine + " overlaps " + other + " of " + owner.get(other));
-            break;
-          }
-        }
-        if (conflict.isPresent()) break;
-      }
-      if (conflict.isPresent()) {
-        excluded.add(new Exclusion(p.nodeName(), Exclusion.Reason.OVERLAPPING_ALLOWED_IPS,
-            conflict.get()));
-        continue;
-      }
-      for (IpPrefix mine : p.allowedIps()) {
-        taken.add(mine);
-        owner.put(mine, p.nodeName());
-      }
-      peers.put(p.publicKey(), p);
     }
     excluded.sort(Comparator.comparing(Exclusion::nodeName));
     return new DesiredMesh(peers, excluded);

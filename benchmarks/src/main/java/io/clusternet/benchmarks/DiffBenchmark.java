@@ -1,0 +1,123 @@
+package io.clusternet.benchmarks;
+
+import io.clusternet.api.crypto.PrivateKey;
+import io.clusternet.api.wg.DeviceState;
+import io.clusternet.api.wg.PeerState;
+import io.clusternet.core.diff.PeerDiff;
+import io.clusternet.core.diff.PeerPlan;
+import io.clusternet.core.keys.X25519;
+import io.clusternet.core.mesh.DesiredMesh;
+import io.clusternet.core.mesh.DesiredPeer;
+import io.clusternet.core.mesh.MeshMapper;
+import io.clusternet.core.mesh.NodeInfo;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The peer-diffing engine on 10,000 nodes. "diff" cases time {@link PeerDiff#compute} alone;
+ * "mapAndDiff" cases time what a reconciliation does per signal: nodes → desired peers
+ * ({@link MeshMapper#map}) → plan.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
+public class DiffBenchmark {
+  @Param({"10000"})
+  int nodes;
+
+  PrivateKey self;
+  MeshMapper.Config config;
+  List<NodeInfo> cluster;
+  List<NodeInfo> oneChanged;
+  List<NodeInfo> heartbeatsOnly;
+  DesiredMesh desired;
+  DesiredMesh desiredOneChanged;
+  DeviceState empty;
+  DeviceState inSync;
+
+  @Setup
+  public void setUp() {
+    self = X25519.generatePrivateKey();
+    config = Fixtures.config(self);
+    cluster = Fixtures.cluster(nodes, 42);
+    desired = MeshMapper.map(cluster, config);
+    oneChanged = new ArrayList<>(cluster);
+    NodeInfo n = cluster.get(nodes / 2);
+    oneChanged.set(nodes / 2, new NodeInfo(n.name(), n.created(), n.annotations(),
+        List.of("10.250.0.1"), n.podCidrs())); // a new InternalIP: one endpoint changes
+    desiredOneChanged = MeshMapper.map(oneChanged, config);
+    // A heartbeat changes nothing clusternet reads: equal NodeInfo values, new objects.
+    heartbeatsOnly = new ArrayList<>();
+    for (NodeInfo x : cluster) {
+      heartbeatsOnly.add(new NodeInfo(x.name(), x.created(), x.annotations(), x.internalIps(),
+          x.podCidrs()));
+    }
+    empty = new DeviceState("clusternet", Optional.of(self), Optional.of(X25519.publicKey(self)),
+        51820, 0, List.of());
+    List<PeerState> peers = new ArrayList<>();
+    for (DesiredPeer p : desired.peers().values()) {
+      peers.add(new PeerState(p.publicKey(), Optional.empty(), Optional.of(p.endpoint()),
+          new ArrayList<>(p.allowedIps()), p.persistentKeepalive(), Optional.of(Instant.now()),
+          1000, 2000, 1));
+    }
+    inSync = new DeviceState("clusternet", Optional.of(self), Optional.of(X25519.publicKey(self)),
+        51820, 0, peers);
+    check();
+  }
+
+  private void check() {
+    if (diffFullAgainstEmpty().add().size() != nodes) throw new AssertionError("full plan");
+    PeerPlan one = mapAndDiffOneChanged();
+    if (one.update().size() != 1 || !one.add().isEmpty() || !one.remove().isEmpty()) {
+      throw new AssertionError("one changed: " + one.summary());
+    }
+    if (!mapAndDiffHeartbeatsOnly().isEmpty()) throw new AssertionError("heartbeats");
+  }
+
+  @Benchmark
+  public PeerPlan diffFullAgainstEmpty() {
+    return PeerDiff.compute(desired.peers(), empty, Optional.of(self), OptionalInt.of(51820));
+  }
+
+  @Benchmark
+  public PeerPlan diffOneChanged() {
+    return PeerDiff.compute(desiredOneChanged.peers(), inSync, Optional.of(self),
+        OptionalInt.of(51820));
+  }
+
+  @Benchmark
+  public PeerPlan mapAndDiffFullAgainstEmpty() {
+    return PeerDiff.compute(MeshMapper.map(cluster, config).peers(), empty, Optional.of(self),
+        OptionalInt.of(51820));
+  }
+
+  @Benchmark
+  public PeerPlan mapAndDiffOneChanged() {
+    return PeerDiff.compute(MeshMapper.map(oneChanged, config).peers(), inSync,
+        Optional.of(self), OptionalInt.of(51820));
+  }
+
+  @Benchmark
+  public PeerPlan mapAndDiffHeartbeatsOnly() {
+    return PeerDiff.compute(MeshMapper.map(heartbeatsOnly, config).peers(), inSync,
+        Optional.of(self), OptionalInt.of(51820));
+  }
+}
