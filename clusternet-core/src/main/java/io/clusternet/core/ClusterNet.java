@@ -365,9 +365,12 @@ public final class ClusterNet extends AbstractIdleService {
     return reconciler == null ? 0 : reconciler.writes();
   }
 
-  /** Asks for a reconciliation now (normally not needed: changes and the resync do it). */
+  /**
+   * Asks for a reconciliation now that re-reads the device (normally not needed: node changes
+   * and the periodic resync do it).
+   */
   public void reconcileNow() {
-    if (reconciler != null) reconciler.signal();
+    if (reconciler != null) reconciler.resyncNow();
   }
 
   /** The health flags. */

@@ -9,9 +9,11 @@ package io.clusternet.api.crypto;
  */
 public final class PublicKey implements Comparable<PublicKey> {
   private final byte[] key;
+  private final int hash; // keys are map keys everywhere: hash once
 
   private PublicKey(byte[] key) {
     this.key = key;
+    this.hash = Key.hash(key);
   }
 
   /** A key from its 32 raw bytes; the array is copied. */
@@ -49,7 +51,7 @@ public final class PublicKey implements Comparable<PublicKey> {
 
   @Override
   public int hashCode() {
-    return Key.hash(key);
+    return hash;
   }
 
   @Override

@@ -48,8 +48,10 @@ public final class PeerDiff {
 
     List<PeerConfig> add = new ArrayList<>();
     List<PeerConfig> update = new ArrayList<>();
+    int matched = 0;
     for (DesiredPeer want : desired.values()) { // sorted by key
       PeerState have = current.get(want.publicKey());
+      if (have != null) matched++;
       if (have == null) {
         add.add(config(want));
         reasons.add(new PeerPlan.Change("add", want.publicKey(), want.nodeName(), null));
@@ -62,11 +64,12 @@ public final class PeerDiff {
       }
     }
     List<PublicKey> remove = new ArrayList<>();
-    List<PublicKey> stale = new ArrayList<>(current.keySet());
-    stale.sort(null);
-    for (PublicKey k : stale) {
-      if (!desired.containsKey(k)) {
-        remove.add(k);
+    if (matched < current.size()) { // in steady state every device peer is wanted: no scan
+      for (PublicKey k : current.keySet()) {
+        if (!desired.containsKey(k)) remove.add(k);
+      }
+      remove.sort(null);
+      for (PublicKey k : remove) {
         reasons.add(new PeerPlan.Change("remove", k, null, "no node has this key"));
       }
     }

@@ -158,11 +158,23 @@ class PeerDiffTest {
     fake.configure("wg0", seed.build());
 
     SortedMap<PublicKey, DesiredPeer> want = uniqueByKeyWithDisjointIps(s.desired());
-    PeerPlan plan = PeerDiff.compute(want, fake.device("wg0").orElseThrow(),
-        Optional.of(DEVICE_KEY), OptionalInt.of(51820));
+    DeviceState before = fake.device("wg0").orElseThrow();
+    PeerPlan plan = PeerDiff.compute(want, before, Optional.of(DEVICE_KEY),
+        OptionalInt.of(51820));
     fake.configure("wg0", plan.toDeviceConfig());
 
     DeviceState after = fake.device("wg0").orElseThrow();
+    // The reconciler's inferred state equals what the (kernel-faithful) device reports.
+    DeviceState inferred = plan.applyTo(before);
+    assertThat(inferred.listenPort()).isEqualTo(after.listenPort());
+    assertThat(inferred.peers()).hasSameSizeAs(after.peers());
+    for (PeerState p : inferred.peers()) {
+      PeerState real = after.peer(p.publicKey()).orElseThrow();
+      assertThat(p.endpoint()).isEqualTo(real.endpoint());
+      assertThat(new TreeSet<>(p.allowedIps())).isEqualTo(new TreeSet<>(real.allowedIps()));
+    }
+    assertThat(PeerDiff.compute(want, inferred, Optional.of(DEVICE_KEY), OptionalInt.of(51820))
+        .isEmpty()).isTrue();
     assertThat(after.peers()).hasSize(want.size());
     for (PeerState p : after.peers()) {
       DesiredPeer w = want.get(p.publicKey());
