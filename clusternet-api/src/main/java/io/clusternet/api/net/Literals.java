@@ -15,8 +15,12 @@ final class Literals {
 
   /** The address, or null if {@code text} is not an IP literal (zone ids are not accepted). */
   static InetAddress parse(String text) {
-    if (text.indexOf('%') >= 0 || !InetAddresses.isInetAddress(text)) return null;
-    return InetAddresses.forString(text);
+    if (text.indexOf('%') >= 0) return null;
+    try {
+      return InetAddresses.forString(text); // one parse (isInetAddress would parse twice)
+    } catch (IllegalArgumentException notAnAddress) {
+      return null;
+    }
   }
 
   /** Dotted quad, or RFC 5952 IPv6 without brackets. */

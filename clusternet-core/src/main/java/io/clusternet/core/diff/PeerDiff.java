@@ -53,7 +53,7 @@ public final class PeerDiff {
       PeerState have = current.get(want.publicKey());
       if (have != null) matched++;
       if (have == null) {
-        add.add(config(want));
+        add.add(newPeer(want));
         reasons.add(new PeerPlan.Change("add", want.publicKey(), want.nodeName(), null));
         continue;
       }
@@ -93,6 +93,19 @@ public final class PeerDiff {
       return "allowed IPs " + have.allowedIps() + " -> " + want.allowedIps();
     }
     return null;
+  }
+
+  /**
+   * A peer the device does not have: only what differs from a new peer's defaults (no keepalive
+   * line when it is off, no replace-allowed-IPs, which the kernel ignores for new peers), so a
+   * cold start of 10,000 peers sends two lines fewer per peer.
+   */
+  static PeerConfig newPeer(DesiredPeer want) {
+    PeerConfig.Builder b = PeerConfig.builder(want.publicKey())
+        .endpoint(want.endpoint())
+        .allowedIps(want.allowedIps());
+    if (!want.persistentKeepalive().isZero()) b.persistentKeepalive(want.persistentKeepalive());
+    return b.build();
   }
 
   /** The full configuration of a desired peer (replacing its allowed IPs). */
