@@ -52,6 +52,11 @@ public class DiffBenchmark {
   DesiredMesh desiredOneChanged;
   DeviceState empty;
   DeviceState inSync;
+  io.clusternet.core.mesh.NodeTable table;
+  MeshMapper.Memo memo;
+  DesiredMesh mapped;
+  long mappedVersion;
+  int flip;
 
   @Setup
   public void setUp() {
@@ -80,6 +85,11 @@ public class DiffBenchmark {
     }
     inSync = new DeviceState("clusternet", Optional.of(self), Optional.of(X25519.publicKey(self)),
         51820, 0, peers);
+    table = new io.clusternet.core.mesh.NodeTable();
+    table.replaceAll(cluster);
+    memo = new MeshMapper.Memo();
+    mapped = MeshMapper.map(table.snapshot(), config, memo);
+    mappedVersion = table.version();
     check();
   }
 
@@ -112,6 +122,30 @@ public class DiffBenchmark {
   @Benchmark
   public PeerPlan mapAndDiffOneChanged() {
     return PeerDiff.compute(MeshMapper.map(oneChanged, config).peers(), inSync,
+        Optional.of(self), OptionalInt.of(51820));
+  }
+
+  /**
+   * What the service does for a heartbeat: the informer's update yields an equal NodeInfo, the
+   * table's version does not move, the mapping is skipped, and the reconciler sees the mesh it
+   * already applied: no diff, no write.
+   */
+  @Benchmark
+  public DesiredMesh heartbeatSignalPath() {
+    NodeInfo n = heartbeatsOnly.get(flip++ % nodes);
+    table.upsert(n);
+    if (table.version() == mappedVersion) return mapped;
+    throw new AssertionError("a heartbeat moved the version");
+  }
+
+  /**
+   * What the service does when one node changes: re-map with the per-node memo (only that node is
+   * parsed again) and diff against the state it holds.
+   */
+  @Benchmark
+  public PeerPlan memoMapAndDiffOneChanged() {
+    List<NodeInfo> input = (flip++ & 1) == 0 ? oneChanged : cluster;
+    return PeerDiff.compute(MeshMapper.map(input, config, memo).peers(), inSync,
         Optional.of(self), OptionalInt.of(51820));
   }
 

@@ -271,7 +271,14 @@ public final class ClusterNet extends AbstractIdleService {
     }
   }
 
+  private final MeshMapper.Memo memo = new MeshMapper.Memo();
+  private long mappedVersion = Long.MIN_VALUE;
+
   private DesiredMesh desired() {
+    long version = nodes.version();
+    if (version >= 0 && version == mappedVersion) {
+      return lastDesired.get(); // nothing clusternet reads has changed (a heartbeat, say)
+    }
     List<NodeInfo> all = nodes.snapshot();
     List<IpPrefix> own = new ArrayList<>();
     for (NodeInfo n : all) {
@@ -296,8 +303,9 @@ public final class ClusterNet extends AbstractIdleService {
     }
     DesiredMesh mesh = MeshMapper.map(all, new MeshMapper.Config(config.nodeName,
         key.publicKey(), own, config.annotationKey, config.listenPort, config.family,
-        config.includeNodeAddress, config.persistentKeepalive));
+        config.includeNodeAddress, config.persistentKeepalive), memo);
     lastDesired.set(mesh);
+    mappedVersion = version;
     return mesh;
   }
 

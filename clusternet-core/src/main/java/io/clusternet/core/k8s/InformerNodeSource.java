@@ -25,6 +25,7 @@ public final class InformerNodeSource implements NodeSource, AutoCloseable {
   private final SharedInformerFactory factory;
   private final SharedIndexInformer<V1Node> informer;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final io.clusternet.core.mesh.NodeTable table = new io.clusternet.core.mesh.NodeTable();
 
   /**
    * @param client the host's client; its read timeout must be 0 (the informer's watches are long)
@@ -48,17 +49,22 @@ public final class InformerNodeSource implements NodeSource, AutoCloseable {
     informer.addEventHandler(new ResourceEventHandler<>() {
       @Override
       public void onAdd(V1Node node) {
+        table.upsert(NodeInfos.of(node));
         fire();
       }
 
       @Override
       public void onUpdate(V1Node oldNode, V1Node newNode) {
-        fire();
+        // Annotation-only updates matter (the key travels in one); heartbeats change nothing
+        // clusternet reads, so the table's version stays and no work follows.
+        if (table.upsert(NodeInfos.of(newNode))) fire();
       }
 
       @Override
       public void onDelete(V1Node node, boolean deletedFinalStateUnknown) {
-        fire(); // a tombstone too: the cache no longer has it, and that is what we read
+        // A tombstone too (deletedFinalStateUnknown): the name is what we need.
+        if (node != null && node.getMetadata() != null) table.remove(node.getMetadata().getName());
+        fire();
       }
     });
   }
@@ -72,11 +78,23 @@ public final class InformerNodeSource implements NodeSource, AutoCloseable {
     factory.startAllRegisteredInformers();
   }
 
+  /**
+   * The informer's cache as {@link NodeInfo}s. The table fed by the events is reconciled against
+   * the cache first, so a missed or reordered event cannot leave a wrong state behind.
+   */
   @Override
   public List<NodeInfo> snapshot() {
-    List<NodeInfo> out = new ArrayList<>();
-    for (V1Node n : informer.getIndexer().list()) out.add(NodeInfos.of(n));
-    return out;
+    if (table.size() != informer.getIndexer().list().size()) {
+      List<NodeInfo> all = new ArrayList<>();
+      for (V1Node n : informer.getIndexer().list()) all.add(NodeInfos.of(n));
+      table.replaceAll(all);
+    }
+    return table.snapshot();
+  }
+
+  @Override
+  public long version() {
+    return table.version();
   }
 
   @Override

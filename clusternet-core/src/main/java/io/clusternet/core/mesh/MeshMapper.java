@@ -64,15 +64,50 @@ public final class MeshMapper {
 
   private MeshMapper() {}
 
+  /**
+   * Remembers each node's own mapping (key, address and CIDR parsing) between calls, so a change
+   * to one node re-parses one node. Valid for one {@link Config}; a different config clears it.
+   * Not thread-safe: one per caller.
+   */
+  public static final class Memo {
+    private Config config;
+    private final Map<String, NodeInfo> inputs = new HashMap<>();
+    private final Map<String, Result> results = new HashMap<>();
+
+    Result get(NodeInfo node, Config c) {
+      if (!c.equals(config)) {
+        config = c;
+        inputs.clear();
+        results.clear();
+      }
+      NodeInfo seen = inputs.get(node.name());
+      if (seen == node || (seen != null && seen.equals(node))) return results.get(node.name());
+      Result r = build(node, c);
+      inputs.put(node.name(), node);
+      results.put(node.name(), r);
+      return r;
+    }
+
+    void retainOnly(java.util.Set<String> names) {
+      inputs.keySet().retainAll(names);
+      results.keySet().retainAll(names);
+    }
+  }
+
   /** The desired mesh for {@code nodes}. */
   public static DesiredMesh map(Iterable<NodeInfo> nodes, Config config) {
+    return map(nodes, config, null);
+  }
+
+  /** The desired mesh for {@code nodes}, reusing per-node work from {@code memo} (may be null). */
+  public static DesiredMesh map(Iterable<NodeInfo> nodes, Config config, Memo memo) {
     List<Exclusion> excluded = new ArrayList<>();
     List<DesiredPeer> candidates = new ArrayList<>();
     Map<String, NodeInfo> byName = new HashMap<>();
     for (NodeInfo node : nodes) {
       if (node.name().equals(config.selfName())) continue;
       byName.put(node.name(), node);
-      Result r = build(node, config);
+      Result r = memo == null ? build(node, config) : memo.get(node, config);
       r.peer().ifPresent(candidates::add);
       r.exclusion().ifPresent(excluded::add);
     }
@@ -119,6 +154,7 @@ public final class MeshMapper {
       }
     }
     excluded.sort(Comparator.comparing(Exclusion::nodeName));
+    if (memo != null) memo.retainOnly(byName.keySet());
     return new DesiredMesh(peers, excluded);
   }
 

@@ -16,4 +16,12 @@ public interface NodeSource {
 
   /** Registers a callback run (on any thread) whenever the nodes may have changed. */
   void onChange(Runnable listener);
+
+  /**
+   * A number that changes whenever {@link #snapshot()} would return different content, or -1 if
+   * this source cannot tell (then every snapshot is mapped anew).
+   */
+  default long version() {
+    return -1;
+  }
 }

@@ -61,6 +61,7 @@ public final class Reconciler implements AutoCloseable {
   private final AtomicReference<Optional<DeviceState>> lastState =
       new AtomicReference<>(Optional.empty());
   private volatile Duration backoff;
+  private volatile DesiredMesh lastApplied; // the mesh the last successful run made true
   private volatile ScheduledFuture<?> resync;
   private volatile ScheduledFuture<?> retry;
 
@@ -117,8 +118,12 @@ public final class Reconciler implements AutoCloseable {
     try {
       DesiredMesh mesh = desired.get();
       Optional<DeviceState> cached = lastState.get();
+      boolean read = readDevice.getAndSet(false) || cached.isEmpty();
+      if (!read && mesh == lastApplied) {
+        return; // the same desired mesh, already applied, and no re-read asked for: nothing to do
+      }
       DeviceState state;
-      if (readDevice.getAndSet(false) || cached.isEmpty()) {
+      if (read) {
         deviceReads.incrementAndGet();
         state = backend.device(device).orElseThrow(() -> new BackendException(
             BackendException.Reason.NOT_FOUND, "reconciling " + device,
@@ -137,11 +142,13 @@ public final class Reconciler implements AutoCloseable {
         state = plan.applyTo(state);
       }
       lastState.set(Optional.of(state));
+      lastApplied = mesh;
       lastFailure.set(Optional.empty());
       backoff = minBackoff;
     } catch (BackendException | RuntimeException e) {
       readDevice.set(true); // after a failure, trust nothing cached
       lastState.set(Optional.empty());
+      lastApplied = null;
       failures.incrementAndGet();
       lastFailure.set(Optional.of(e));
       Duration wait = backoff;

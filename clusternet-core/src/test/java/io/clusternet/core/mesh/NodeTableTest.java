@@ -1,0 +1,51 @@
+package io.clusternet.core.mesh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NodeTableTest {
+  static NodeInfo node(String name, String key, String ip) {
+    return new NodeInfo(name, Instant.ofEpochSecond(1), Map.of(MeshMapperTest.ANN, key),
+        List.of(ip), List.of("10.244." + name.length() + ".0/24"));
+  }
+
+  @Test
+  void onlyChangesClusternetReadsMoveTheVersion() {
+    NodeTable t = new NodeTable();
+    String k = MeshMapperTest.key();
+    assertThat(t.upsert(node("a", k, "192.0.2.1"))).isTrue();
+    long v = t.version();
+    // A heartbeat: a new, equal NodeInfo.
+    assertThat(t.upsert(node("a", k, "192.0.2.1"))).isFalse();
+    assertThat(t.version()).isEqualTo(v);
+    // An annotation-only change (a new key) counts.
+    assertThat(t.upsert(node("a", MeshMapperTest.key(), "192.0.2.1"))).isTrue();
+    assertThat(t.version()).isGreaterThan(v);
+    v = t.version();
+    assertThat(t.remove("a")).isTrue();
+    assertThat(t.remove("a")).isFalse();
+    assertThat(t.version()).isEqualTo(v + 1);
+    assertThat(t.replaceAll(List.of(node("b", k, "192.0.2.2")))).isTrue();
+    assertThat(t.snapshot()).extracting(NodeInfo::name).containsExactly("b");
+  }
+
+  @Test
+  void theMemoReparsesOnlyWhatChangedAndGivesTheSameResultAsAFreshMapping() throws Exception {
+    MeshMapper.Memo memo = new MeshMapper.Memo();
+    List<NodeInfo> v1 = List.of(node("a", MeshMapperTest.key(), "192.0.2.1"),
+        node("bb", MeshMapperTest.key(), "192.0.2.2"));
+    DesiredMesh first = MeshMapper.map(v1, MeshMapperTest.config(), memo);
+    List<NodeInfo> v2 = List.of(v1.get(0), node("bb", MeshMapperTest.key(), "192.0.2.9"));
+    DesiredMesh second = MeshMapper.map(v2, MeshMapperTest.config(), memo);
+    assertThat(second).isEqualTo(MeshMapper.map(v2, MeshMapperTest.config()));
+    DesiredPeer a1 = first.peers().values().stream().filter(p -> p.nodeName().equals("a"))
+        .findFirst().orElseThrow();
+    DesiredPeer a2 = second.peers().values().stream().filter(p -> p.nodeName().equals("a"))
+        .findFirst().orElseThrow();
+    assertThat(a2).isSameAs(a1); // not parsed again
+  }
+}
