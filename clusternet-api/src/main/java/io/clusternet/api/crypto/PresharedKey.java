@@ -7,11 +7,9 @@ package io.clusternet.api.crypto;
  * <p>Equality is
  * by value and compared in constant time. {@link #toString()} never reveals the key.
  */
-public final class PresharedKey {
-  private final byte[] key;
-
+public final class PresharedKey extends SecretKey {
   private PresharedKey(byte[] key) {
-    this.key = key;
+    super(key);
   }
 
   /** A key from its 32 raw bytes; the array is copied. */
@@ -27,37 +25,5 @@ public final class PresharedKey {
   /** A key from its 64-character hex form (as the UAPI protocol carries it). */
   public static PresharedKey fromHex(CharSequence hex) throws KeyFormatException {
     return new PresharedKey(Key.fromHex(hex));
-  }
-
-  /** A copy of the 32 raw bytes. The caller owns the copy and should overwrite it when done. */
-  public byte[] toBytes() {
-    return key.clone();
-  }
-
-  /** The base64 form. Secret: never log it. */
-  public String toBase64() {
-    return Key.toBase64(key);
-  }
-
-  /** The hex form. Secret: never log it. */
-  public String toHex() {
-    return Key.toHex(key);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof PresharedKey other && Key.constantTimeEquals(key, other.key);
-  }
-
-  /** A hash that does not expose key material: all private keys hash alike. */
-  @Override
-  public int hashCode() {
-    return PresharedKey.class.hashCode();
-  }
-
-  /** Always {@code "PresharedKey[redacted]"}. */
-  @Override
-  public String toString() {
-    return "PresharedKey[redacted]";
   }
 }

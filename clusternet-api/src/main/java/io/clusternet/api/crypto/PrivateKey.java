@@ -9,11 +9,9 @@ package io.clusternet.api.crypto;
  * device configuration). Deriving the public key needs Curve25519 arithmetic, which lives in
  * {@code io.clusternet.core.keys.X25519}.
  */
-public final class PrivateKey {
-  private final byte[] key;
-
+public final class PrivateKey extends SecretKey {
   private PrivateKey(byte[] key) {
-    this.key = key;
+    super(key);
   }
 
   /** A key from its 32 raw bytes; the array is copied. */
@@ -29,37 +27,5 @@ public final class PrivateKey {
   /** A key from its 64-character hex form (as the UAPI protocol carries it). */
   public static PrivateKey fromHex(CharSequence hex) throws KeyFormatException {
     return new PrivateKey(Key.fromHex(hex));
-  }
-
-  /** A copy of the 32 raw bytes. The caller owns the copy and should overwrite it when done. */
-  public byte[] toBytes() {
-    return key.clone();
-  }
-
-  /** The base64 form. Secret: never log it. */
-  public String toBase64() {
-    return Key.toBase64(key);
-  }
-
-  /** The hex form. Secret: never log it. */
-  public String toHex() {
-    return Key.toHex(key);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof PrivateKey other && Key.constantTimeEquals(key, other.key);
-  }
-
-  /** A hash that does not expose key material: all private keys hash alike. */
-  @Override
-  public int hashCode() {
-    return PrivateKey.class.hashCode();
-  }
-
-  /** Always {@code "PrivateKey[redacted]"}. */
-  @Override
-  public String toString() {
-    return "PrivateKey[redacted]";
   }
 }
