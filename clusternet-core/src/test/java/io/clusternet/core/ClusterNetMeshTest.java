@@ -82,10 +82,7 @@ class ClusterNetMeshTest {
   }
 
   boolean ping(int from, int to) throws Exception {
-    for (int attempt = 0; attempt < 5; attempt++) {
-      if (ns.get(from).ping("10.244." + to + ".1")) return true;
-    }
-    return false;
+    return ns.get(from).reaches("10.244." + to + ".1", 5);
   }
 
   @Test

@@ -59,6 +59,17 @@ public final class NetworkNamespace implements AutoCloseable {
     return exec("ping", "-c", "1", "-W", "2", address).ok();
   }
 
+  /**
+   * Whether {@code address} answers one of up to {@code attempts} pings (the first packets of a
+   * new tunnel can be lost to the handshake).
+   */
+  public boolean reaches(String address, int attempts) throws IOException, InterruptedException {
+    for (int i = 0; i < attempts; i++) {
+      if (ping(address)) return true;
+    }
+    return false;
+  }
+
   @Override
   public void close() throws IOException, InterruptedException {
     Commands.Result r = Commands.result("ip", "netns", "del", name);

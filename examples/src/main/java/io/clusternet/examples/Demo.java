@@ -211,13 +211,10 @@ public final class Demo {
 
   private boolean ping(int from, int to) {
     try {
-      for (int attempt = 0; attempt < 3; attempt++) {
-        if (namespaces.get(from - 1).ping("10.244." + to + ".1")) return true;
-      }
+      return namespaces.get(from - 1).reaches("10.244." + to + ".1", 3);
     } catch (Exception e) {
       return false;
     }
-    return false;
   }
 
   private static int count(String s, String needle) {

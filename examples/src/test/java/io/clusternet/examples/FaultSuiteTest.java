@@ -83,10 +83,7 @@ class FaultSuiteTest {
   }
 
   boolean ping(int from, int to) throws Exception {
-    for (int a = 0; a < 3; a++) {
-      if (ns.get(from).ping("10.244." + to + ".1")) return true;
-    }
-    return false;
+    return ns.get(from).reaches("10.244." + to + ".1", 3);
   }
 
   Process startAgent2() throws Exception {

@@ -124,7 +124,7 @@ class UapiWireGuardBackendTest {
     for (int i = 0; i < NODES; i++) {
       for (int j = 0; j < NODES; j++) {
         if (i != j) {
-          assertThat(pingWithRetry(namespaces.get(i), tunnelIp(j)))
+          assertThat(namespaces.get(i).reaches(tunnelIp(j), 5))
               .as("ping %s -> %s", i, j).isTrue();
         }
       }
@@ -143,13 +143,6 @@ class UapiWireGuardBackendTest {
         assertThat(peer.endpoint()).isPresent();
       }
     }
-  }
-
-  static boolean pingWithRetry(NetworkNamespace ns, String ip) throws Exception {
-    for (int attempt = 0; attempt < 5; attempt++) {
-      if (ns.ping(ip)) return true;
-    }
-    return false;
   }
 
   @Test
@@ -225,8 +218,8 @@ class UapiWireGuardBackendTest {
     DeviceState state = backend.device(dev).orElseThrow();
     assertThat(state.listenPort()).isEqualTo(PORT);
     assertThat(state.peers()).hasSize(NODES - 1);
-    assertThat(pingWithRetry(namespaces.get(0), tunnelIp(1))).isTrue();
-    assertThat(pingWithRetry(namespaces.get(1), tunnelIp(0))).isTrue();
+    assertThat(namespaces.get(0).reaches(tunnelIp(1), 5)).isTrue();
+    assertThat(namespaces.get(1).reaches(tunnelIp(0), 5)).isTrue();
   }
 
   @Test
