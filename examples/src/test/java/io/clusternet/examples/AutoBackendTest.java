@@ -7,7 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** With clusternet-netlink-jna on the class path, auto() asks the real kernel. */
+/**
+ * With clusternet-netlink-jna on the class path, auto() asks the real kernel. Runs on the host
+ * (userspace: no module) and in the VM stage (kernel), hence the tag.
+ */
+@org.junit.jupiter.api.Tag("kernel")
 class AutoBackendTest {
   @Test
   void autoPicksTheKernelExactlyWhenItHasWireGuard() {
