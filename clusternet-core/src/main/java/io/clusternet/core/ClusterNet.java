@@ -1,6 +1,5 @@
 package io.clusternet.core;
 
-import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.AbstractIdleService;
 import io.clusternet.api.backend.BackendException;
 import io.clusternet.api.backend.LinkBackend;
@@ -400,8 +399,7 @@ public final class ClusterNet extends AbstractIdleService {
   public ClusterNetStatus status() {
     DesiredMesh mesh = lastDesired.get();
     List<ClusterNetStatus.Peer> peers = new ArrayList<>();
-    Instant now = Instant.ofEpochMilli(config.ticker.read() / 1_000_000L);
-    if (config.ticker == Ticker.systemTicker()) now = Instant.now();
+    Instant now = config.clock.instant();
     try {
       Optional<DeviceState> state = wg == null ? Optional.empty()
           : wg.device(config.interfaceName);
@@ -452,7 +450,7 @@ public final class ClusterNet extends AbstractIdleService {
     private MeshMapper.AddressFamily family = MeshMapper.AddressFamily.PREFER_IPV4;
     private boolean includeNodeAddress;
     private ScheduledExecutorService scheduler;
-    private Ticker ticker = Ticker.systemTicker();
+    private java.time.Clock clock = java.time.Clock.systemUTC();
     private boolean keepOnStop;
     private KeyManager.LoosePermissions loosePermissions = KeyManager.LoosePermissions.REPAIR;
 
@@ -589,9 +587,12 @@ public final class ClusterNet extends AbstractIdleService {
       return this;
     }
 
-    /** Optional: the clock for handshake ages. Default the system ticker. */
-    public Builder ticker(Ticker ticker) {
-      this.ticker = Objects.requireNonNull(ticker, "ticker");
+    /**
+     * Optional: the wall clock that handshake ages in {@link ClusterNet#status()} are measured
+     * against (handshake times are wall-clock instants). Default {@code Clock.systemUTC()}.
+     */
+    public Builder clock(java.time.Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
