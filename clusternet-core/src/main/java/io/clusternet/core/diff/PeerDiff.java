@@ -9,9 +9,7 @@ import io.clusternet.api.wg.PeerConfig;
 import io.clusternet.api.wg.PeerState;
 import io.clusternet.core.mesh.DesiredPeer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SortedMap;
@@ -32,6 +30,15 @@ public final class PeerDiff {
    */
   public static PeerPlan compute(SortedMap<PublicKey, DesiredPeer> desired, DeviceState actual,
       Optional<PrivateKey> privateKey, OptionalInt listenPort) {
+    return compute(desired, DeviceIndex.of(actual), privateKey, listenPort);
+  }
+
+  /**
+   * The plan that turns the indexed device into {@code desired}, without building an index: what
+   * a reconciler that keeps its {@link DeviceIndex} up to date pays per change.
+   */
+  public static PeerPlan compute(SortedMap<PublicKey, DesiredPeer> desired, DeviceIndex actual,
+      Optional<PrivateKey> privateKey, OptionalInt listenPort) {
     List<PeerPlan.Change> reasons = new ArrayList<>();
     DeviceConfig.Builder device = DeviceConfig.builder();
     if (privateKey.isPresent() && !privateKey.equals(actual.privateKey())) {
@@ -43,14 +50,11 @@ public final class PeerDiff {
       reasons.add(new PeerPlan.Change("device", null, null,
           "listen port " + actual.listenPort() + " -> " + listenPort.getAsInt()));
     }
-    Map<PublicKey, PeerState> current = new HashMap<>(actual.peers().size() * 2);
-    for (PeerState p : actual.peers()) current.put(p.publicKey(), p);
-
     List<PeerConfig> add = new ArrayList<>();
     List<PeerConfig> update = new ArrayList<>();
     int matched = 0;
     for (DesiredPeer want : desired.values()) { // sorted by key
-      PeerState have = current.get(want.publicKey());
+      PeerState have = actual.peer(want.publicKey());
       if (have != null) matched++;
       if (have == null) {
         add.add(newPeer(want));
@@ -64,8 +68,8 @@ public final class PeerDiff {
       }
     }
     List<PublicKey> remove = new ArrayList<>();
-    if (matched < current.size()) { // in steady state every device peer is wanted: no scan
-      for (PublicKey k : current.keySet()) {
+    if (matched < actual.size()) { // in steady state every device peer is wanted: no scan
+      for (PublicKey k : actual.keys()) {
         if (!desired.containsKey(k)) remove.add(k);
       }
       remove.sort(null);

@@ -77,28 +77,9 @@ public record PeerPlan(DeviceConfig deviceConfig, List<PeerConfig> add, List<Pee
    * a large device after its own write; a periodic re-read still catches drift.
    */
   public io.clusternet.api.wg.DeviceState applyTo(io.clusternet.api.wg.DeviceState before) {
-    java.util.Map<PublicKey, io.clusternet.api.wg.PeerState> peers = new java.util.LinkedHashMap<>();
-    for (io.clusternet.api.wg.PeerState p : before.peers()) peers.put(p.publicKey(), p);
-    for (PublicKey k : remove) peers.remove(k);
-    for (List<PeerConfig> list : List.of(update, add)) {
-      for (PeerConfig c : list) {
-        io.clusternet.api.wg.PeerState old = peers.get(c.publicKey());
-        peers.put(c.publicKey(), new io.clusternet.api.wg.PeerState(c.publicKey(),
-            old == null ? java.util.Optional.empty() : old.presharedKey(),
-            c.endpoint().isPresent() ? c.endpoint() : old == null ? java.util.Optional.empty()
-                : old.endpoint(),
-            c.allowedIps(),
-            c.persistentKeepalive().orElse(old == null ? java.time.Duration.ZERO
-                : old.persistentKeepalive()),
-            old == null ? java.util.Optional.empty() : old.lastHandshake(),
-            old == null ? 0 : old.receiveBytes(), old == null ? 0 : old.transmitBytes(), 1));
-      }
-    }
-    return new io.clusternet.api.wg.DeviceState(before.name(),
-        deviceConfig.privateKey().isPresent() ? deviceConfig.privateKey() : before.privateKey(),
-        deviceConfig.privateKey().isPresent() ? java.util.Optional.empty() : before.publicKey(),
-        deviceConfig.listenPort().orElse(before.listenPort()), before.firewallMark(),
-        new java.util.ArrayList<>(peers.values()));
+    DeviceIndex index = DeviceIndex.of(before);
+    index.apply(this);
+    return index.toState();
   }
 
   /** "2 to add, 1 to update, 0 to remove" and the device changes, if any. */

@@ -3,7 +3,6 @@ package io.clusternet.core.reconcile;
 import io.clusternet.api.backend.BackendException;
 import io.clusternet.api.backend.WireGuardBackend;
 import io.clusternet.api.crypto.PrivateKey;
-import io.clusternet.api.wg.DeviceState;
 import io.clusternet.core.diff.PeerDiff;
 import io.clusternet.core.diff.PeerPlan;
 import io.clusternet.core.mesh.DesiredMesh;
@@ -58,8 +57,7 @@ public final class Reconciler implements AutoCloseable {
       new AtomicReference<>(Optional.empty());
   private final AtomicReference<Optional<PeerPlan>> lastPlan =
       new AtomicReference<>(Optional.empty());
-  private final AtomicReference<Optional<DeviceState>> lastState =
-      new AtomicReference<>(Optional.empty());
+  private io.clusternet.core.diff.DeviceIndex held; // the device as the last run left it; run thread only
   private volatile Duration backoff;
   private volatile DesiredMesh lastApplied; // the mesh the last successful run made true
   private volatile ScheduledFuture<?> resync;
@@ -117,37 +115,35 @@ public final class Reconciler implements AutoCloseable {
     runs.incrementAndGet();
     try {
       DesiredMesh mesh = desired.get();
-      Optional<DeviceState> cached = lastState.get();
-      boolean read = readDevice.getAndSet(false) || cached.isEmpty();
+      boolean read = readDevice.getAndSet(false) || held == null;
       if (!read && mesh == lastApplied) {
         return; // the same desired mesh, already applied, and no re-read asked for: nothing to do
       }
-      DeviceState state;
       if (read) {
         deviceReads.incrementAndGet();
-        state = backend.device(device).orElseThrow(() -> new BackendException(
-            BackendException.Reason.NOT_FOUND, "reconciling " + device,
-            "reconciling " + device + ": the device is gone"));
-      } else {
-        state = cached.get();
+        held = null;
+        held = io.clusternet.core.diff.DeviceIndex.of(backend.device(device).orElseThrow(
+            () -> new BackendException(BackendException.Reason.NOT_FOUND, "reconciling " + device,
+                "reconciling " + device + ": the device is gone")));
       }
-      PeerPlan plan = PeerDiff.compute(mesh.peers(), state, privateKey, listenPort);
+      PeerPlan plan = PeerDiff.compute(mesh.peers(), held, privateKey, listenPort);
       lastPlan.set(Optional.of(plan));
       if (!plan.isEmpty()) {
         log.info("{}: applying {}", device, plan.summary());
         if (log.isDebugEnabled()) plan.reasons().forEach(r -> log.debug("{}: {}", device, r));
-        lastState.set(Optional.empty()); // unknown until the write is done
+        io.clusternet.core.diff.DeviceIndex before = held;
+        held = null; // unknown until the write is done
+        writes.incrementAndGet(); // counted before it reaches the device, so never seen late
         backend.configure(device, plan.toDeviceConfig());
-        writes.incrementAndGet();
-        state = plan.applyTo(state);
+        before.apply(plan);
+        held = before;
       }
-      lastState.set(Optional.of(state));
       lastApplied = mesh;
       lastFailure.set(Optional.empty());
       backoff = minBackoff;
     } catch (BackendException | RuntimeException e) {
       readDevice.set(true); // after a failure, trust nothing cached
-      lastState.set(Optional.empty());
+      held = null;
       lastApplied = null;
       failures.incrementAndGet();
       lastFailure.set(Optional.of(e));
@@ -166,7 +162,7 @@ public final class Reconciler implements AutoCloseable {
     }
   }
 
-  /** Backend writes so far (one per non-empty plan). */
+  /** Backend writes attempted so far (one per non-empty plan), counted as each one is sent. */
   public long writes() {
     return writes.get();
   }
@@ -194,11 +190,6 @@ public final class Reconciler implements AutoCloseable {
   /** The last plan computed. */
   public Optional<PeerPlan> lastPlan() {
     return lastPlan.get();
-  }
-
-  /** The device as the last successful run left it (read, or inferred from its own write). */
-  public Optional<DeviceState> lastState() {
-    return lastState.get();
   }
 
   /** Whether a run is queued. */
