@@ -15,6 +15,7 @@ import io.clusternet.api.wg.PeerConfig;
 import io.clusternet.api.wg.PeerState;
 import io.clusternet.testing.NetworkNamespace;
 import io.clusternet.testing.Prerequisites;
+import io.clusternet.testing.wg.WgDump;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -142,23 +143,20 @@ class KernelWireGuardTest {
 
   static void crossCheckWithWg(NetworkNamespace ns, String dev, DeviceState ours)
       throws Exception {
-    List<String> lines = ns.exec("wg", "show", dev, "dump").output().lines().toList();
-    String[] head = lines.get(0).split("\t");
-    assertThat(head[0]).isEqualTo(ours.privateKey().map(PrivateKey::toBase64).orElse("(none)"));
-    assertThat(head[1]).isEqualTo(ours.publicKey().map(PublicKey::toBase64).orElse("(none)"));
-    assertThat(Integer.parseInt(head[2])).isEqualTo(ours.listenPort());
-    assertThat(lines).hasSize(1 + ours.peers().size());
-    Map<PublicKey, PeerState> byKey = new HashMap<>();
-    ours.peers().forEach(p -> byKey.put(p.publicKey(), p));
-    for (String line : lines.subList(1, lines.size())) {
-      String[] f = line.split("\t");
-      PeerState p = byKey.get(PublicKey.fromBase64(f[0]));
+    WgDump dump = WgDump.parse(ns.exec("wg", "show", dev, "dump").output());
+    assertThat(dump.privateKey()).isEqualTo(ours.privateKey().map(PrivateKey::toBase64)
+        .orElse("(none)"));
+    assertThat(dump.publicKey()).isEqualTo(ours.publicKey().map(PublicKey::toBase64)
+        .orElse("(none)"));
+    assertThat(dump.listenPort()).isEqualTo(ours.listenPort());
+    assertThat(dump.peers()).hasSize(ours.peers().size());
+    for (WgDump.Peer d : dump.peers().values()) {
+      PeerState p = ours.peer(PublicKey.fromBase64(d.publicKey())).orElse(null);
       assertThat(p).isNotNull();
-      assertThat(f[2]).isEqualTo(p.endpoint().map(Endpoint::toString).orElse("(none)"));
-      Set<String> theirs = f[3].equals("(none)") ? Set.of() : Set.of(f[3].split(","));
-      assertThat(theirs).isEqualTo(p.allowedIps().stream().map(IpPrefix::toString)
-          .collect(Collectors.toSet()));
-      assertThat(Long.parseLong(f[4]))
+      assertThat(d.endpoint()).isEqualTo(p.endpoint().map(Endpoint::toString).orElse("(none)"));
+      assertThat(Set.copyOf(d.allowedIps())).isEqualTo(p.allowedIps().stream()
+          .map(IpPrefix::toString).collect(Collectors.toSet()));
+      assertThat(d.latestHandshake())
           .isEqualTo(p.lastHandshake().map(Instant::getEpochSecond).orElse(0L));
     }
   }

@@ -18,6 +18,7 @@ import io.clusternet.testing.Commands;
 import io.clusternet.testing.NetworkNamespace;
 import io.clusternet.testing.Prerequisites;
 import io.clusternet.testing.Underlay;
+import io.clusternet.testing.wg.WgDump;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -30,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -150,32 +150,27 @@ class UapiWireGuardBackendTest {
   void ourViewMatchesWgShowDump() throws Exception {
     for (int i = 0; i < NODES; i++) {
       DeviceState ours = backend.device(iface(i)).orElseThrow();
-      String dump = Commands.run("wg", "show", iface(i), "dump");
+      WgDump dump = WgDump.parse(Commands.run("wg", "show", iface(i), "dump"));
       DeviceState again = backend.device(iface(i)).orElseThrow();
-      List<String> lines = dump.lines().toList();
-      String[] dev = lines.get(0).split("\t");
-      assertThat(dev[0]).isEqualTo(ours.privateKey().orElseThrow().toBase64());
-      assertThat(dev[1]).isEqualTo(ours.publicKey().orElseThrow().toBase64());
-      assertThat(Integer.parseInt(dev[2])).isEqualTo(ours.listenPort());
-      assertThat(dev[3]).isEqualTo("off");
-      assertThat(lines).hasSize(1 + ours.peers().size());
-      Map<PublicKey, PeerState> byKey = new HashMap<>();
-      ours.peers().forEach(p -> byKey.put(p.publicKey(), p));
-      for (String line : lines.subList(1, lines.size())) {
-        String[] f = line.split("\t");
-        PeerState p = byKey.get(PublicKey.fromBase64(f[0]));
-        PeerState later = again.peer(PublicKey.fromBase64(f[0])).orElseThrow();
-        assertThat(p).as("peer %s", f[0]).isNotNull();
-        assertThat(f[1]).isEqualTo("(none)");
-        assertThat(f[2]).isEqualTo(p.endpoint().map(Endpoint::toString).orElse("(none)"));
-        assertThat(f[3]).isEqualTo(p.allowedIps().stream().map(IpPrefix::toString)
-            .collect(Collectors.joining(",")));
-        assertThat(Long.parseLong(f[4]))
+      assertThat(dump.privateKey()).isEqualTo(ours.privateKey().orElseThrow().toBase64());
+      assertThat(dump.publicKey()).isEqualTo(ours.publicKey().orElseThrow().toBase64());
+      assertThat(dump.listenPort()).isEqualTo(ours.listenPort());
+      assertThat(dump.fwmark()).isEqualTo("off");
+      assertThat(dump.peers()).hasSize(ours.peers().size());
+      for (WgDump.Peer d : dump.peers().values()) {
+        PeerState p = ours.peer(PublicKey.fromBase64(d.publicKey())).orElse(null);
+        PeerState later = again.peer(PublicKey.fromBase64(d.publicKey())).orElseThrow();
+        assertThat(p).as("peer %s", d.publicKey()).isNotNull();
+        assertThat(d.presharedKey()).isEqualTo("(none)");
+        assertThat(d.endpoint()).isEqualTo(p.endpoint().map(Endpoint::toString).orElse("(none)"));
+        assertThat(d.allowedIps()).isEqualTo(p.allowedIps().stream().map(IpPrefix::toString)
+            .toList());
+        assertThat(d.latestHandshake())
             .isEqualTo(p.lastHandshake().map(Instant::getEpochSecond).orElse(0L));
         // Counters may move between the three reads (late keepalives): bracket them.
-        assertThat(Long.parseLong(f[5])).isBetween(p.receiveBytes(), later.receiveBytes());
-        assertThat(Long.parseLong(f[6])).isBetween(p.transmitBytes(), later.transmitBytes());
-        assertThat(f[7]).isEqualTo("off");
+        assertThat(d.receiveBytes()).isBetween(p.receiveBytes(), later.receiveBytes());
+        assertThat(d.transmitBytes()).isBetween(p.transmitBytes(), later.transmitBytes());
+        assertThat(d.persistentKeepalive()).isEqualTo("off");
       }
     }
   }
