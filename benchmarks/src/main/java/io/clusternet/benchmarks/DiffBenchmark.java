@@ -29,9 +29,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The peer-diffing engine on 10,000 nodes. "diff" cases time {@link PeerDiff#compute} alone;
- * "mapAndDiff" cases time what a reconciliation does per signal: nodes → desired peers
- * ({@link MeshMapper#map}) → plan.
+ * The peer-diffing engine on 10,000 nodes. "diff" cases time {@link PeerDiff#compute} (the full,
+ * level-based diff of resyncs) or {@link PeerDiff#computeSince} (the incremental one of node
+ * changes) alone; "mapAndDiff" cases map all nodes from scratch ({@link MeshMapper#map}) and
+ * diff; "service" and "state" cases time what the service does per change, incrementally.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -54,7 +55,14 @@ public class DiffBenchmark {
   DeviceState inSync;
   io.clusternet.core.diff.DeviceIndex heldIndex;
   io.clusternet.core.mesh.NodeTable table;
-  MeshMapper.Memo memo;
+  io.clusternet.core.mesh.MeshState state;
+  io.clusternet.core.mesh.MeshState serviceState;
+  io.clusternet.core.diff.DeviceIndex serviceIndex;
+  DesiredMesh serviceApplied;
+  DesiredMesh stateBefore;
+  DesiredMesh stateOneChanged;
+  NodeInfo changedNode;
+  NodeInfo originalNode;
   DesiredMesh mapped;
   long mappedVersion;
   int flip;
@@ -89,9 +97,17 @@ public class DiffBenchmark {
     heldIndex = io.clusternet.core.diff.DeviceIndex.of(inSync);
     table = new io.clusternet.core.mesh.NodeTable();
     table.replaceAll(cluster);
-    memo = new MeshMapper.Memo();
-    mapped = MeshMapper.map(table.snapshot(), config, memo);
+    mapped = MeshMapper.map(table.snapshot(), config);
     mappedVersion = table.version();
+    // Incremental: one MeshState sees the cluster, then the change; unchanged peers are shared.
+    state = new io.clusternet.core.mesh.MeshState(config);
+    stateBefore = state.sync(cluster);
+    stateOneChanged = state.sync(oneChanged);
+    originalNode = cluster.get(nodes / 2);
+    changedNode = oneChanged.get(nodes / 2);
+    serviceState = new io.clusternet.core.mesh.MeshState(config);
+    serviceApplied = serviceState.sync(cluster);
+    serviceIndex = io.clusternet.core.diff.DeviceIndex.of(inSync);
     check();
   }
 
@@ -102,6 +118,13 @@ public class DiffBenchmark {
       throw new AssertionError("one changed: " + one.summary());
     }
     if (!mapAndDiffHeartbeatsOnly().isEmpty()) throw new AssertionError("heartbeats");
+    for (int i = 0; i < 4; i++) {
+      PeerPlan p = i % 2 == 0 ? diffSinceOneChanged() : serviceOneChangedPath();
+      if (p.update().size() != 1 || !p.add().isEmpty() || !p.remove().isEmpty()) {
+        throw new AssertionError("incremental one changed: " + p.summary());
+      }
+    }
+    flip = 0;
   }
 
   @Benchmark
@@ -151,14 +174,39 @@ public class DiffBenchmark {
   }
 
   /**
-   * What the service does when one node changes: re-map with the per-node memo (only that node is
-   * parsed again) and diff against the state it holds.
+   * The engine's diff for one changed node: {@link PeerDiff#computeSince} walks the previous and
+   * the new mesh (sharing every unchanged peer object) and compares only the changed peer with the
+   * held device index.
    */
   @Benchmark
-  public PeerPlan memoMapAndDiffOneChanged() {
-    List<NodeInfo> input = (flip++ & 1) == 0 ? oneChanged : cluster;
-    return PeerDiff.compute(MeshMapper.map(input, config, memo).peers(), inSync,
+  public PeerPlan diffSinceOneChanged() {
+    return PeerDiff.computeSince(stateOneChanged.peers(), stateBefore.peers(), heldIndex,
         Optional.of(self), OptionalInt.of(51820));
+  }
+
+  /** Updating the desired mesh for one changed node, when the caller knows which node it is. */
+  @Benchmark
+  public DesiredMesh stateUpdateOneChanged() {
+    NodeInfo n = (flip++ & 1) == 0 ? changedNode : originalNode;
+    return state.update(List.of(n), List.of());
+  }
+
+  /**
+   * Everything the service does when one node of 10,000 changes, short of the write: bring the
+   * {@link io.clusternet.core.mesh.MeshState} to the table's snapshot (one identity check per
+   * node, the changed node re-mapped), diff since the applied mesh against the held index, and
+   * update the index with the plan. Alternates between the two versions, so every call has one
+   * update.
+   */
+  @Benchmark
+  public PeerPlan serviceOneChangedPath() {
+    List<NodeInfo> input = (flip++ & 1) == 0 ? oneChanged : cluster;
+    DesiredMesh mesh = serviceState.sync(input);
+    PeerPlan plan = PeerDiff.computeSince(mesh.peers(), serviceApplied.peers(), serviceIndex,
+        Optional.of(self), OptionalInt.of(51820));
+    serviceIndex.apply(plan);
+    serviceApplied = mesh;
+    return plan;
   }
 
   @Benchmark

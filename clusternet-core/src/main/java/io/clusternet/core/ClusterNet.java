@@ -20,6 +20,7 @@ import io.clusternet.core.keys.NodeKey;
 import io.clusternet.core.mesh.DesiredMesh;
 import io.clusternet.core.mesh.DesiredPeer;
 import io.clusternet.core.mesh.MeshMapper;
+import io.clusternet.core.mesh.MeshState;
 import io.clusternet.core.mesh.NodeInfo;
 import io.clusternet.core.mesh.NodeSource;
 import io.clusternet.core.reconcile.Reconciler;
@@ -270,7 +271,7 @@ public final class ClusterNet extends AbstractIdleService {
     }
   }
 
-  private final MeshMapper.Memo memo = new MeshMapper.Memo();
+  private MeshState meshState; // scheduler thread only
   private long mappedVersion = Long.MIN_VALUE;
 
   private DesiredMesh desired() {
@@ -300,9 +301,13 @@ public final class ClusterNet extends AbstractIdleService {
         }
       }
     }
-    DesiredMesh mesh = MeshMapper.map(all, new MeshMapper.Config(config.nodeName,
+    MeshMapper.Config mapping = new MeshMapper.Config(config.nodeName,
         key.publicKey(), own, config.annotationKey, config.listenPort, config.family,
-        config.includeNodeAddress, config.persistentKeepalive), memo);
+        config.includeNodeAddress, config.persistentKeepalive);
+    if (meshState == null || !meshState.config().equals(mapping)) {
+      meshState = new MeshState(mapping); // first run, or our own pod CIDRs changed
+    }
+    DesiredMesh mesh = meshState.sync(all);
     lastDesired.set(mesh);
     mappedVersion = version;
     return mesh;

@@ -9,7 +9,9 @@ import io.clusternet.api.wg.PeerConfig;
 import io.clusternet.api.wg.PeerState;
 import io.clusternet.core.mesh.DesiredPeer;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SortedMap;
@@ -41,31 +43,12 @@ public final class PeerDiff {
       Optional<PrivateKey> privateKey, OptionalInt listenPort) {
     List<PeerPlan.Change> reasons = new ArrayList<>();
     DeviceConfig.Builder device = DeviceConfig.builder();
-    if (privateKey.isPresent() && !privateKey.equals(actual.privateKey())) {
-      device.privateKey(privateKey.get());
-      reasons.add(new PeerPlan.Change("device", null, null, "private key differs"));
-    }
-    if (listenPort.isPresent() && listenPort.getAsInt() != actual.listenPort()) {
-      device.listenPort(listenPort.getAsInt());
-      reasons.add(new PeerPlan.Change("device", null, null,
-          "listen port " + actual.listenPort() + " -> " + listenPort.getAsInt()));
-    }
+    deviceChanges(actual, privateKey, listenPort, device, reasons);
     List<PeerConfig> add = new ArrayList<>();
     List<PeerConfig> update = new ArrayList<>();
     int matched = 0;
     for (DesiredPeer want : desired.values()) { // sorted by key
-      PeerState have = actual.peer(want.publicKey());
-      if (have != null) matched++;
-      if (have == null) {
-        add.add(newPeer(want));
-        reasons.add(new PeerPlan.Change("add", want.publicKey(), want.nodeName(), null));
-        continue;
-      }
-      String why = difference(want, have);
-      if (why != null) {
-        update.add(config(want));
-        reasons.add(new PeerPlan.Change("update", want.publicKey(), want.nodeName(), why));
-      }
+      if (peerChange(want, actual, add, update, reasons)) matched++;
     }
     List<PublicKey> remove = new ArrayList<>();
     if (matched < actual.size()) { // in steady state every device peer is wanted: no scan
@@ -78,6 +61,84 @@ public final class PeerDiff {
       }
     }
     return new PeerPlan(device.build(), add, update, remove, reasons);
+  }
+
+  /**
+   * The plan that turns the indexed device into {@code desired}, given that {@code previous} is
+   * already true on it (the device has exactly {@code previous}'s peers, configured as it says:
+   * what a reconciler's held index is right after it applied {@code previous}). Only entries that
+   * differ between the two maps are compared with the device; an entry that is the very same
+   * object in both (as {@link io.clusternet.core.mesh.MeshState} keeps unchanged peers) costs one
+   * reference comparison. The plan is the one {@link #compute(SortedMap, DeviceIndex, Optional,
+   * OptionalInt)} gives under that condition; stray peers outside {@code previous} are left to the
+   * next full diff (a resync).
+   */
+  public static PeerPlan computeSince(SortedMap<PublicKey, DesiredPeer> desired,
+      SortedMap<PublicKey, DesiredPeer> previous, DeviceIndex actual,
+      Optional<PrivateKey> privateKey, OptionalInt listenPort) {
+    List<PeerPlan.Change> reasons = new ArrayList<>();
+    DeviceConfig.Builder device = DeviceConfig.builder();
+    deviceChanges(actual, privateKey, listenPort, device, reasons);
+    List<PeerConfig> add = new ArrayList<>();
+    List<PeerConfig> update = new ArrayList<>();
+    List<PublicKey> remove = new ArrayList<>();
+    List<PeerPlan.Change> removeReasons = new ArrayList<>();
+    if (desired != previous) {
+      Iterator<Map.Entry<PublicKey, DesiredPeer>> wants = desired.entrySet().iterator();
+      Iterator<Map.Entry<PublicKey, DesiredPeer>> hads = previous.entrySet().iterator();
+      Map.Entry<PublicKey, DesiredPeer> want = wants.hasNext() ? wants.next() : null;
+      Map.Entry<PublicKey, DesiredPeer> had = hads.hasNext() ? hads.next() : null;
+      while (want != null || had != null) { // both sorted by key: one merge walk
+        int c = want == null ? 1 : had == null ? -1
+            : want.getKey() == had.getKey() ? 0 : want.getKey().compareTo(had.getKey());
+        if (c <= 0) {
+          if (c < 0 || want.getValue() != had.getValue()) {
+            peerChange(want.getValue(), actual, add, update, reasons);
+          }
+          want = wants.hasNext() ? wants.next() : null;
+          if (c == 0) had = hads.hasNext() ? hads.next() : null;
+        } else {
+          if (actual.peer(had.getKey()) != null) {
+            remove.add(had.getKey());
+            removeReasons.add(new PeerPlan.Change("remove", had.getKey(), null,
+                "no node has this key"));
+          }
+          had = hads.hasNext() ? hads.next() : null;
+        }
+      }
+    }
+    reasons.addAll(removeReasons);
+    return new PeerPlan(device.build(), add, update, remove, reasons);
+  }
+
+  private static void deviceChanges(DeviceIndex actual, Optional<PrivateKey> privateKey,
+      OptionalInt listenPort, DeviceConfig.Builder device, List<PeerPlan.Change> reasons) {
+    if (privateKey.isPresent() && !privateKey.equals(actual.privateKey())) {
+      device.privateKey(privateKey.get());
+      reasons.add(new PeerPlan.Change("device", null, null, "private key differs"));
+    }
+    if (listenPort.isPresent() && listenPort.getAsInt() != actual.listenPort()) {
+      device.listenPort(listenPort.getAsInt());
+      reasons.add(new PeerPlan.Change("device", null, null,
+          "listen port " + actual.listenPort() + " -> " + listenPort.getAsInt()));
+    }
+  }
+
+  /** Adds what it takes to make the device's entry for {@code want} match it; true if present. */
+  private static boolean peerChange(DesiredPeer want, DeviceIndex actual, List<PeerConfig> add,
+      List<PeerConfig> update, List<PeerPlan.Change> reasons) {
+    PeerState have = actual.peer(want.publicKey());
+    if (have == null) {
+      add.add(newPeer(want));
+      reasons.add(new PeerPlan.Change("add", want.publicKey(), want.nodeName(), null));
+      return false;
+    }
+    String why = difference(want, have);
+    if (why != null) {
+      update.add(config(want));
+      reasons.add(new PeerPlan.Change("update", want.publicKey(), want.nodeName(), why));
+    }
+    return true;
   }
 
   private static String difference(DesiredPeer want, PeerState have) {

@@ -7,15 +7,11 @@ import io.clusternet.api.net.Endpoint;
 import io.clusternet.api.net.IpPrefix;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -65,106 +61,21 @@ public final class MeshMapper {
   private MeshMapper() {}
 
   /**
-   * Remembers each node's own mapping (key, address and CIDR parsing) between calls, so a change
-   * to one node re-parses one node. Valid for one {@link Config}; a different config clears it.
-   * Not thread-safe: one per caller.
+   * The desired mesh for {@code nodes} (names unique), computed from scratch. A caller that maps
+   * again after changes should keep a {@link MeshState}, which redoes only what a change touches.
    */
-  public static final class Memo {
-    private Config config;
-    private final Map<String, NodeInfo> inputs = new HashMap<>();
-    private final Map<String, Result> results = new HashMap<>();
-
-    Result get(NodeInfo node, Config c) {
-      if (!c.equals(config)) {
-        config = c;
-        inputs.clear();
-        results.clear();
-      }
-      NodeInfo seen = inputs.get(node.name());
-      if (seen == node || (seen != null && seen.equals(node))) return results.get(node.name());
-      Result r = build(node, c);
-      inputs.put(node.name(), node);
-      results.put(node.name(), r);
-      return r;
-    }
-
-    void retainOnly(java.util.Set<String> names) {
-      inputs.keySet().retainAll(names);
-      results.keySet().retainAll(names);
-    }
+  public static DesiredMesh map(Collection<NodeInfo> nodes, Config config) {
+    return new MeshState(config).sync(nodes);
   }
 
-  /** The desired mesh for {@code nodes}. */
-  public static DesiredMesh map(Iterable<NodeInfo> nodes, Config config) {
-    return map(nodes, config, null);
-  }
-
-  /** The desired mesh for {@code nodes}, reusing per-node work from {@code memo} (may be null). */
-  public static DesiredMesh map(Iterable<NodeInfo> nodes, Config config, Memo memo) {
-    List<Exclusion> excluded = new ArrayList<>();
-    List<DesiredPeer> candidates = new ArrayList<>();
-    Map<String, NodeInfo> byName = new HashMap<>();
-    for (NodeInfo node : nodes) {
-      if (node.name().equals(config.selfName())) continue;
-      byName.put(node.name(), node);
-      Result r = memo == null ? build(node, config) : memo.get(node, config);
-      r.peer().ifPresent(candidates::add);
-      r.exclusion().ifPresent(excluded::add);
-    }
-    // Overlapping allowed IPs first: the older node (then the smaller name) keeps them, even if
-    // it is excluded for another reason, so a newcomer can never take over another node's range
-    // while that node has a problem; our own ranges always win.
-    candidates.sort(Comparator.comparing((DesiredPeer p) -> byName.get(p.nodeName()).created())
-        .thenComparing(DesiredPeer::nodeName));
-    PrefixSet taken = new PrefixSet();
-    for (IpPrefix c : config.selfPodCidrs()) taken.add(c, config.selfName() + " (this node)");
-    List<DesiredPeer> placed = new ArrayList<>();
-    for (DesiredPeer p : candidates) {
-      String conflict = null;
-      for (IpPrefix mine : p.allowedIps()) {
-        String other = taken.overlap(mine);
-        if (other != null) {
-          conflict = mine + " overlaps " + other;
-          break;
-        }
-      }
-      if (conflict != null) {
-        excluded.add(new Exclusion(p.nodeName(), Exclusion.Reason.OVERLAPPING_ALLOWED_IPS,
-            conflict));
-        continue;
-      }
-      for (IpPrefix mine : p.allowedIps()) taken.add(mine, p.nodeName());
-      placed.add(p);
-    }
-    // Duplicate keys: nobody keeps a key that two nodes claim.
-    Map<PublicKey, List<DesiredPeer>> byKey = new HashMap<>();
-    for (DesiredPeer p : placed) {
-      byKey.computeIfAbsent(p.publicKey(), k -> new ArrayList<>()).add(p);
-    }
-    TreeMap<PublicKey, DesiredPeer> peers = new TreeMap<>();
-    for (DesiredPeer p : placed) {
-      List<DesiredPeer> same = byKey.get(p.publicKey());
-      if (same.size() > 1) {
-        List<String> others = same.stream().map(DesiredPeer::nodeName)
-            .filter(n -> !n.equals(p.nodeName())).sorted().toList();
-        excluded.add(new Exclusion(p.nodeName(), Exclusion.Reason.DUPLICATE_KEY,
-            "public key " + p.publicKey() + " is also published by " + String.join(", ", others)));
-      } else {
-        peers.put(p.publicKey(), p);
-      }
-    }
-    excluded.sort(Comparator.comparing(Exclusion::nodeName));
-    if (memo != null) memo.retainOnly(byName.keySet());
-    return new DesiredMesh(peers, excluded);
-  }
-
-  private record Result(Optional<DesiredPeer> peer, Optional<Exclusion> exclusion) {
+  /** One node's own mapping: a peer or the reason it cannot be one. */
+  record Result(Optional<DesiredPeer> peer, Optional<Exclusion> exclusion) {
     static Result excluded(NodeInfo n, Exclusion.Reason r, String detail) {
       return new Result(Optional.empty(), Optional.of(new Exclusion(n.name(), r, detail)));
     }
   }
 
-  private static Result build(NodeInfo node, Config config) {
+  static Result build(NodeInfo node, Config config) {
     String keyText = node.annotations().get(config.annotationKey());
     if (keyText == null || keyText.isBlank()) {
       return Result.excluded(node, Exclusion.Reason.NO_KEY,

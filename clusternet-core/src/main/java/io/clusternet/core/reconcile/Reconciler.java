@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reading a device of 10,000 peers costs tens of milliseconds, so a run triggered by a node
  * change diffs against the state the previous run left (the device as read, with that run's own
- * plan applied); every resync, every retry after a failure and the first run read the device.
+ * plan applied), and only the peers that changed since the mesh it applied ({@link
+ * PeerDiff#computeSince}); every resync, every retry after a failure and the first run read the
+ * device and diff everything.
  */
 public final class Reconciler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
@@ -126,7 +128,12 @@ public final class Reconciler implements AutoCloseable {
             () -> new BackendException(BackendException.Reason.NOT_FOUND, "reconciling " + device,
                 "reconciling " + device + ": the device is gone")));
       }
-      PeerPlan plan = PeerDiff.compute(mesh.peers(), held, privateKey, listenPort);
+      // After a read, the full level-based diff (it finds stray peers); otherwise only what
+      // changed since the mesh the held state already reflects.
+      DesiredMesh base = read ? null : lastApplied;
+      PeerPlan plan = base == null
+          ? PeerDiff.compute(mesh.peers(), held, privateKey, listenPort)
+          : PeerDiff.computeSince(mesh.peers(), base.peers(), held, privateKey, listenPort);
       lastPlan.set(Optional.of(plan));
       if (!plan.isEmpty()) {
         log.info("{}: applying {}", device, plan.summary());

@@ -191,4 +191,35 @@ class PeerDiffTest {
         OptionalInt.of(51820))).isEqualTo(PeerDiff.compute(want, after, Optional.of(DEVICE_KEY),
         OptionalInt.of(51820)));
   }
+
+  /**
+   * The incremental diff gives exactly the full diff's plan whenever its condition holds (the
+   * device is exactly the previous mesh), whether unchanged peers are the same objects or only
+   * equal ones.
+   */
+  @Property(tries = 300)
+  void theDiffSinceThePreviousMeshEqualsTheFullDiff(@ForAll("scenarios") Scenario s)
+      throws Exception {
+    FakeWireGuardBackend fake = new FakeWireGuardBackend(X25519::publicKey);
+    fake.createDevice("wg0");
+    SortedMap<PublicKey, DesiredPeer> previous = uniqueByKeyWithDisjointIps(s.actual());
+    DeviceConfig.Builder seed = DeviceConfig.builder().privateKey(DEVICE_KEY).listenPort(51820);
+    previous.values().forEach(p -> seed.peer(PeerDiff.config(p)));
+    fake.configure("wg0", seed.build());
+    DeviceState device = fake.device("wg0").orElseThrow();
+
+    SortedMap<PublicKey, DesiredPeer> want = new TreeMap<>();
+    int i = 0;
+    for (DesiredPeer p : uniqueByKeyWithDisjointIps(s.desired()).values()) {
+      DesiredPeer had = previous.get(p.publicKey());
+      // Where unchanged, reuse the previous object every other time (as MeshState does always).
+      want.put(p.publicKey(), p.equals(had) && (i++ & 1) == 0 ? had : p);
+    }
+    PeerPlan full = PeerDiff.compute(want, device, Optional.of(DEVICE_KEY), OptionalInt.of(51820));
+    PeerPlan since = PeerDiff.computeSince(want, previous, DeviceIndex.of(device),
+        Optional.of(DEVICE_KEY), OptionalInt.of(51820));
+    assertThat(since).isEqualTo(full);
+    assertThat(PeerDiff.computeSince(previous, previous, DeviceIndex.of(device),
+        Optional.of(DEVICE_KEY), OptionalInt.of(51820)).isEmpty()).isTrue();
+  }
 }

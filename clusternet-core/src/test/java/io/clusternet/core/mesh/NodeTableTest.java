@@ -34,13 +34,13 @@ class NodeTableTest {
   }
 
   @Test
-  void theMemoReparsesOnlyWhatChangedAndGivesTheSameResultAsAFreshMapping() throws Exception {
-    MeshMapper.Memo memo = new MeshMapper.Memo();
+  void theStateReparsesOnlyWhatChangedAndGivesTheSameResultAsAFreshMapping() throws Exception {
+    MeshState state = new MeshState(MeshMapperTest.config());
     List<NodeInfo> v1 = List.of(node("a", MeshMapperTest.key(), "192.0.2.1"),
         node("bb", MeshMapperTest.key(), "192.0.2.2"));
-    DesiredMesh first = MeshMapper.map(v1, MeshMapperTest.config(), memo);
+    DesiredMesh first = state.sync(v1);
     List<NodeInfo> v2 = List.of(v1.get(0), node("bb", MeshMapperTest.key(), "192.0.2.9"));
-    DesiredMesh second = MeshMapper.map(v2, MeshMapperTest.config(), memo);
+    DesiredMesh second = state.sync(v2);
     assertThat(second).isEqualTo(MeshMapper.map(v2, MeshMapperTest.config()));
     DesiredPeer a1 = first.peers().values().stream().filter(p -> p.nodeName().equals("a"))
         .findFirst().orElseThrow();

@@ -1,0 +1,128 @@
+package io.clusternet.core.mesh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link MeshState}'s incremental updates against {@link ReferenceMapper}, the plain full mapping:
+ * after every change of a random sequence the two must agree exactly (peers, and every exclusion
+ * with its reason and message). The pools are small on purpose, so that overlapping and nested
+ * ranges, shared keys, equal ages and bad data collide often.
+ */
+class MeshStateTest {
+  private static final List<String> NAMES = List.of("a", "b", "c", "d", "e", "f", "self");
+  private static final List<String> KEYS = List.of(MeshMapperTest.key(), MeshMapperTest.key(),
+      MeshMapperTest.key(), MeshMapperTest.key(), MeshMapperTest.SELF.toBase64(), "###");
+  private static final List<String> CIDRS = List.of("10.244.0.0/16", "10.244.1.0/24",
+      "10.244.1.128/25", "10.244.2.0/24", "10.244.3.0/24", "10.244.0.0/24", "10.0.0.0/8",
+      "fd00::/64", "fd00::/56", "fd00:1::/64", "nonsense");
+  private static final List<String> IPS = List.of("192.0.2.1", "192.0.2.2", "fd00::1", "bogus");
+
+  /** One step: a node added or replaced, a node removed, or a whole new snapshot. */
+  record Step(int kind, NodeInfo node, List<NodeInfo> snapshot) {}
+
+  @Provide
+  Arbitrary<NodeInfo> nodes() {
+    return Combinators.combine(
+        Arbitraries.of(NAMES), Arbitraries.integers().between(0, 3),
+        Arbitraries.integers().between(-1, KEYS.size() - 1),
+        Arbitraries.of(IPS).list().ofMaxSize(2), Arbitraries.of(CIDRS).list().ofMaxSize(3))
+        .as((name, age, key, ips, cidrs) -> new NodeInfo(name, Instant.ofEpochSecond(age),
+            key < 0 ? Map.of() : Map.of(MeshMapperTest.ANN, KEYS.get(key)), ips, cidrs));
+  }
+
+  @Provide
+  Arbitrary<List<Step>> steps() {
+    Arbitrary<Step> upsert = nodes().map(n -> new Step(0, n, null));
+    Arbitrary<Step> remove = nodes().map(n -> new Step(1, n, null));
+    Arbitrary<Step> snapshot = nodes().list().ofMaxSize(7).map(l -> new Step(2, null, l));
+    return Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(6, upsert), net.jqwik.api.Tuple.of(2, remove),
+        net.jqwik.api.Tuple.of(1, snapshot)).list().ofMinSize(1).ofMaxSize(25);
+  }
+
+  @Property(tries = 400)
+  void incrementalUpdatesAlwaysEqualAFullMapping(@ForAll("steps") List<Step> steps)
+      throws Exception {
+    MeshMapper.Config config = MeshMapperTest.config();
+    MeshState state = new MeshState(config);
+    Map<String, NodeInfo> cluster = new LinkedHashMap<>();
+    for (Step s : steps) {
+      DesiredMesh before = state.mesh();
+      DesiredMesh got;
+      switch (s.kind()) {
+        case 0 -> {
+          cluster.put(s.node().name(), s.node());
+          got = state.update(List.of(s.node()), List.of());
+        }
+        case 1 -> {
+          cluster.remove(s.node().name());
+          got = state.update(List.of(), List.of(s.node().name()));
+        }
+        default -> {
+          cluster.clear();
+          for (NodeInfo n : s.snapshot()) cluster.put(n.name(), n); // names unique, last wins
+          got = state.sync(new ArrayList<>(cluster.values()));
+        }
+      }
+      DesiredMesh want = ReferenceMapper.map(cluster.values(), config);
+      assertThat(got).isSameAs(state.mesh());
+      assertThat(got.peers()).isEqualTo(want.peers());
+      assertThat(got.excluded()).isEqualTo(want.excluded());
+      if (want.equals(before)) assertThat(got).isSameAs(before); // no change, no new mesh
+      // Syncing the same content again changes nothing, and returns the same instance.
+      assertThat(state.sync(new ArrayList<>(cluster.values()))).isSameAs(got);
+    }
+  }
+
+  @Test
+  void oneChangedNodeReplacesOnlyItsOwnPeer() throws Exception {
+    List<NodeInfo> nodes = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      nodes.add(MeshMapperTest.node("n" + i, i, MeshMapperTest.key(), List.of("192.0.2." + i),
+          List.of("10.244." + (i + 1) + ".0/24")));
+    }
+    MeshState state = new MeshState(MeshMapperTest.config());
+    DesiredMesh first = state.sync(nodes);
+    assertThat(first.peers()).hasSize(200);
+    NodeInfo n = nodes.get(7);
+    nodes.set(7, new NodeInfo(n.name(), n.created(), n.annotations(), List.of("198.51.100.7"),
+        n.podCidrs()));
+    DesiredMesh second = state.sync(nodes);
+    assertThat(second).isNotSameAs(first);
+    int same = 0;
+    for (var e : second.peers().entrySet()) {
+      if (e.getValue() == first.peers().get(e.getKey())) same++;
+    }
+    assertThat(same).isEqualTo(199); // every other peer is the very same instance
+    assertThat(second.peers()).isEqualTo(ReferenceMapper.map(nodes, MeshMapperTest.config()).peers());
+  }
+
+  @Test
+  void aRemovedOlderNodeHandsItsRangeToTheNodeItBlocked() throws Exception {
+    String k1 = MeshMapperTest.key();
+    String k2 = MeshMapperTest.key();
+    NodeInfo older = MeshMapperTest.node("older", 1, k1, List.of("192.0.2.2"),
+        List.of("10.244.1.0/24"));
+    NodeInfo newer = MeshMapperTest.node("newer", 2, k2, List.of("192.0.2.3"),
+        List.of("10.244.1.0/25"));
+    MeshState state = new MeshState(MeshMapperTest.config());
+    assertThat(state.sync(List.of(older, newer)).excluded()).extracting(Exclusion::reason)
+        .containsExactly(Exclusion.Reason.OVERLAPPING_ALLOWED_IPS);
+    DesiredMesh after = state.update(List.of(), List.of("older"));
+    assertThat(after.excluded()).isEmpty();
+    assertThat(after.peers().values()).extracting(DesiredPeer::nodeName).containsExactly("newer");
+  }
+}
