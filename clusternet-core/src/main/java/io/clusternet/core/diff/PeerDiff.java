@@ -7,6 +7,7 @@ import io.clusternet.api.wg.DeviceConfig;
 import io.clusternet.api.wg.DeviceState;
 import io.clusternet.api.wg.PeerConfig;
 import io.clusternet.api.wg.PeerState;
+import io.clusternet.core.mesh.DesiredMesh;
 import io.clusternet.core.mesh.DesiredPeer;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.SortedMap;
 
 /**
@@ -60,6 +62,39 @@ public final class PeerDiff {
         reasons.add(new PeerPlan.Change("remove", k, null, "no node has this key"));
       }
     }
+    return new PeerPlan(device.build(), add, update, remove, reasons);
+  }
+
+  /**
+   * {@link #computeSince(SortedMap, SortedMap, DeviceIndex, Optional, OptionalInt)} for two
+   * meshes: when {@code desired} knows which keys changed since {@code previous} ({@link
+   * DesiredMesh#changedSince}, as consecutive meshes of one {@link
+   * io.clusternet.core.mesh.MeshState} do), only those keys are looked at, O(changes); otherwise
+   * the two maps are walked.
+   */
+  public static PeerPlan computeSince(DesiredMesh desired, DesiredMesh previous,
+      DeviceIndex actual, Optional<PrivateKey> privateKey, OptionalInt listenPort) {
+    Optional<Set<PublicKey>> changed = desired.changedSince(previous);
+    if (changed.isEmpty()) {
+      return computeSince(desired.peers(), previous.peers(), actual, privateKey, listenPort);
+    }
+    List<PeerPlan.Change> reasons = new ArrayList<>();
+    DeviceConfig.Builder device = DeviceConfig.builder();
+    deviceChanges(actual, privateKey, listenPort, device, reasons);
+    List<PeerConfig> add = new ArrayList<>();
+    List<PeerConfig> update = new ArrayList<>();
+    List<PublicKey> remove = new ArrayList<>();
+    List<PeerPlan.Change> removeReasons = new ArrayList<>();
+    for (PublicKey k : changed.get()) { // sorted, like the maps
+      DesiredPeer want = desired.peers().get(k);
+      if (want != null) {
+        peerChange(want, actual, add, update, reasons);
+      } else if (previous.peers().containsKey(k) && actual.peer(k) != null) {
+        remove.add(k);
+        removeReasons.add(new PeerPlan.Change("remove", k, null, "no node has this key"));
+      }
+    }
+    reasons.addAll(removeReasons);
     return new PeerPlan(device.build(), add, update, remove, reasons);
   }
 

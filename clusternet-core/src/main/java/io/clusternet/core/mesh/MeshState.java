@@ -42,7 +42,11 @@ public final class MeshState {
   private final Map<PublicKey, TreeSet<String>> placedByKey = new HashMap<>();
   private final TreeMap<PublicKey, DesiredPeer> peers = new TreeMap<>();
   private final TreeMap<String, Exclusion> excluded = new TreeMap<>();
-  private DesiredMesh mesh = new DesiredMesh(new TreeMap<>(), List.of());
+  private static final java.util.concurrent.atomic.AtomicLong LINEAGES =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final long lineage = LINEAGES.incrementAndGet();
+  private long generation;
+  private DesiredMesh mesh = new DesiredMesh(new TreeMap<>(), List.of(), lineage, 0, null);
 
   public MeshState(MeshMapper.Config config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -170,14 +174,16 @@ public final class MeshState {
 
     // Duplicate keys: nobody keeps a key that two placed nodes claim.
     boolean changed = false;
+    TreeSet<PublicKey> changedKeys = new TreeSet<>();
     for (PublicKey k : keys) {
       TreeSet<String> holders = placedByKey.get(k);
       DesiredPeer now = holders != null && holders.size() == 1 ? placed.get(holders.first()) : null;
       DesiredPeer before = now == null ? peers.remove(k) : peers.put(k, now);
       if (before != null && before != now && before.equals(now)) {
         peers.put(k, before); // an equal peer keeps its instance: "same object" means unchanged
-      } else {
-        changed |= before != now;
+      } else if (before != now) {
+        changed = true;
+        changedKeys.add(k);
       }
       if (holders != null) touched.addAll(holders);
     }
@@ -186,7 +192,10 @@ public final class MeshState {
       Exclusion before = e == null ? excluded.remove(name) : excluded.put(name, e);
       changed |= !Objects.equals(before, e);
     }
-    if (changed) mesh = new DesiredMesh(peers, new ArrayList<>(excluded.values()));
+    if (changed) {
+      mesh = new DesiredMesh(peers, new ArrayList<>(excluded.values()), lineage, ++generation,
+          changedKeys);
+    }
     return mesh;
   }
 

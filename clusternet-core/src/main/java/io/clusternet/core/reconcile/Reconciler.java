@@ -133,7 +133,7 @@ public final class Reconciler implements AutoCloseable {
       DesiredMesh base = read ? null : lastApplied;
       PeerPlan plan = base == null
           ? PeerDiff.compute(mesh.peers(), held, privateKey, listenPort)
-          : PeerDiff.computeSince(mesh.peers(), base.peers(), held, privateKey, listenPort);
+          : PeerDiff.computeSince(mesh, base, held, privateKey, listenPort);
       lastPlan.set(Optional.of(plan));
       if (!plan.isEmpty()) {
         log.info("{}: applying {}", device, plan.summary());

@@ -222,4 +222,52 @@ class PeerDiffTest {
     assertThat(PeerDiff.computeSince(previous, previous, DeviceIndex.of(device),
         Optional.of(DEVICE_KEY), OptionalInt.of(51820)).isEmpty()).isTrue();
   }
+
+  private static final List<String> NODE_KEYS = List.of(
+      X25519.publicKey(X25519.generatePrivateKey()).toBase64(),
+      X25519.publicKey(X25519.generatePrivateKey()).toBase64(),
+      X25519.publicKey(X25519.generatePrivateKey()).toBase64());
+
+  @Provide
+  Arbitrary<List<io.clusternet.core.mesh.NodeInfo>> nodeChanges() {
+    return Combinators.combine(Arbitraries.of("a", "b", "c", "d"),
+        Arbitraries.integers().between(0, NODE_KEYS.size() - 1),
+        Arbitraries.of("192.0.2.1", "192.0.2.2"),
+        Arbitraries.of("10.244.1.0/24", "10.244.1.0/25", "10.244.2.0/24", "10.244.3.0/24"))
+        .as((name, k, ip, cidr) -> new io.clusternet.core.mesh.NodeInfo(name,
+            Instant.ofEpochSecond(name.charAt(0)),
+            java.util.Map.of("clusternet.io/wireguard-public-key", NODE_KEYS.get(k)),
+            List.of(ip), List.of(cidr)))
+        .list().ofMinSize(1).ofMaxSize(12);
+  }
+
+  /**
+   * What the reconciler does between resyncs: each mesh of a {@link
+   * io.clusternet.core.mesh.MeshState} diffed only by the keys it reports as changed, against the
+   * device holding the previous mesh, gives the full diff's plan.
+   */
+  @Property(tries = 200)
+  void theDiffOfAMeshStatesChangedKeysEqualsTheFullDiff(
+      @ForAll("nodeChanges") List<io.clusternet.core.mesh.NodeInfo> changes) throws Exception {
+    io.clusternet.core.mesh.MeshState state = new io.clusternet.core.mesh.MeshState(
+        new io.clusternet.core.mesh.MeshMapper.Config("self", X25519.publicKey(DEVICE_KEY),
+            List.of(), "clusternet.io/wireguard-public-key", 51820,
+            io.clusternet.core.mesh.MeshMapper.AddressFamily.PREFER_IPV4, false,
+            Duration.ZERO));
+    FakeWireGuardBackend fake = new FakeWireGuardBackend(X25519::publicKey);
+    fake.createDevice("wg0");
+    fake.configure("wg0", DeviceConfig.builder().privateKey(DEVICE_KEY).listenPort(51820).build());
+    io.clusternet.core.mesh.DesiredMesh before = state.mesh();
+    for (io.clusternet.core.mesh.NodeInfo n : changes) {
+      io.clusternet.core.mesh.DesiredMesh now = state.update(List.of(n), List.of());
+      DeviceState device = fake.device("wg0").orElseThrow();
+      PeerPlan since = PeerDiff.computeSince(now, before, DeviceIndex.of(device),
+          Optional.of(DEVICE_KEY), OptionalInt.of(51820));
+      assertThat(now.changedSince(before)).isPresent(); // the O(changes) path is the one tested
+      assertThat(since).isEqualTo(PeerDiff.compute(now.peers(), device, Optional.of(DEVICE_KEY),
+          OptionalInt.of(51820)));
+      fake.configure("wg0", since.toDeviceConfig());
+      before = now;
+    }
+  }
 }

@@ -82,6 +82,16 @@ class MeshStateTest {
       assertThat(got.peers()).isEqualTo(want.peers());
       assertThat(got.excluded()).isEqualTo(want.excluded());
       if (want.equals(before)) assertThat(got).isSameAs(before); // no change, no new mesh
+      // The changed keys it reports are exactly the entries that are not the same object.
+      java.util.Set<io.clusternet.api.crypto.PublicKey> differ = new java.util.TreeSet<>();
+      for (var k : before.peers().keySet()) {
+        if (got.peers().get(k) != before.peers().get(k)) differ.add(k);
+      }
+      for (var k : got.peers().keySet()) {
+        if (got.peers().get(k) != before.peers().get(k)) differ.add(k);
+      }
+      assertThat(got.changedSince(before)).contains(differ);
+      if (got != before) assertThat(before.changedSince(got)).isEmpty(); // only forwards
       // Syncing the same content again changes nothing, and returns the same instance.
       assertThat(state.sync(new ArrayList<>(cluster.values()))).isSameAs(got);
     }
