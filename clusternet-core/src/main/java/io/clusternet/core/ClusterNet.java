@@ -274,11 +274,25 @@ public final class ClusterNet extends AbstractIdleService {
   private MeshState meshState; // scheduler thread only
   private long mappedVersion = Long.MIN_VALUE;
 
+  private long lastFullMapping; // System.nanoTime() of the last full snapshot
+
   private DesiredMesh desired() {
     long version = nodes.version();
     if (version >= 0 && version == mappedVersion) {
       return lastDesired.get(); // nothing clusternet reads has changed (a heartbeat, say)
     }
+    // Between full snapshots (at least one per resync period), apply just the changed nodes,
+    // unless our own node is among them (its key and pod CIDRs are checked on the full path).
+    if (meshState != null && System.nanoTime() - lastFullMapping < config.resyncPeriod.toNanos()) {
+      Optional<NodeSource.Changes> changes = nodes.changesSince(mappedVersion);
+      if (changes.isPresent() && !touchesSelf(changes.get())) {
+        DesiredMesh mesh = meshState.update(changes.get().upserts(), changes.get().removals());
+        lastDesired.set(mesh);
+        mappedVersion = changes.get().version();
+        return mesh;
+      }
+    }
+    lastFullMapping = System.nanoTime();
     List<NodeInfo> all = nodes.snapshot();
     List<IpPrefix> own = new ArrayList<>();
     for (NodeInfo n : all) {
@@ -311,6 +325,14 @@ public final class ClusterNet extends AbstractIdleService {
     lastDesired.set(mesh);
     mappedVersion = version;
     return mesh;
+  }
+
+  private boolean touchesSelf(NodeSource.Changes changes) {
+    if (changes.removals().contains(config.nodeName)) return true;
+    for (NodeInfo n : changes.upserts()) {
+      if (n.name().equals(config.nodeName)) return true;
+    }
+    return false;
   }
 
   @Override

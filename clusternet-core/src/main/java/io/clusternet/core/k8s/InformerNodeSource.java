@@ -97,6 +97,16 @@ public final class InformerNodeSource implements NodeSource, AutoCloseable {
     return table.version();
   }
 
+  /**
+   * From the table the events feed, without reading the cache: O(changes). A missed event (which
+   * the informer does not produce) would be repaired by the next {@link #snapshot()}, which the
+   * service takes at least once per resync period.
+   */
+  @Override
+  public java.util.Optional<Changes> changesSince(long version) {
+    return table.changesSince(version);
+  }
+
   @Override
   public boolean hasSynced() {
     return informer.hasSynced();

@@ -24,4 +24,28 @@ public interface NodeSource {
   default long version() {
     return -1;
   }
+
+  /**
+   * What changed after {@code version} (a value {@link #version()} returned), if this source can
+   * tell: the current info of every node added or changed since, and the names removed since.
+   * Empty if it cannot (the default, or {@code version} is too old); then a caller takes a full
+   * {@link #snapshot()}.
+   */
+  default java.util.Optional<Changes> changesSince(long version) {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * Changes between two versions.
+   *
+   * @param version the version these changes lead to
+   * @param upserts nodes added or changed (their current info), each name once
+   * @param removals names removed, each once
+   */
+  record Changes(long version, List<NodeInfo> upserts, List<String> removals) {
+    public Changes {
+      upserts = List.copyOf(upserts);
+      removals = List.copyOf(removals);
+    }
+  }
 }

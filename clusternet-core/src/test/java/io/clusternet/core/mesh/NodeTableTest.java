@@ -48,4 +48,44 @@ class NodeTableTest {
         .findFirst().orElseThrow();
     assertThat(a2).isSameAs(a1); // not parsed again
   }
+
+  @Test
+  void changesSinceAVersionAreTheNodesTouchedSinceOncePerName() {
+    NodeTable t = new NodeTable();
+    String k = MeshMapperTest.key();
+    t.upsert(node("a", k, "192.0.2.1"));
+    t.upsert(node("bb", k, "192.0.2.2"));
+    long v = t.version();
+    assertThat(t.changesSince(v)).hasValueSatisfying(c -> {
+      assertThat(c.upserts()).isEmpty();
+      assertThat(c.removals()).isEmpty();
+      assertThat(c.version()).isEqualTo(v);
+    });
+    t.upsert(node("a", k, "192.0.2.9"));
+    t.upsert(node("a", k, "192.0.2.1")); // heartbeat-like no-op: not journalled
+    t.upsert(node("a", k, "192.0.2.1"));
+    t.remove("bb");
+    t.upsert(node("ccc", k, "192.0.2.3"));
+    NodeSource.Changes c = t.changesSince(v).orElseThrow();
+    assertThat(c.version()).isEqualTo(t.version());
+    assertThat(c.upserts()).extracting(NodeInfo::name).containsExactlyInAnyOrder("a", "ccc");
+    assertThat(c.upserts()).filteredOn(n -> n.name().equals("a")).singleElement()
+        .extracting(n -> n.internalIps().get(0)).isEqualTo("192.0.2.1"); // the current info
+    assertThat(c.removals()).containsExactly("bb");
+    assertThat(t.changesSince(t.version() + 1)).isEmpty(); // not a version it gave
+    assertThat(t.changesSince(-1)).isEmpty();
+  }
+
+  @Test
+  void aVersionOlderThanTheJournalAsksForAFullSnapshot() {
+    NodeTable t = new NodeTable();
+    String k = MeshMapperTest.key();
+    t.upsert(node("a", k, "192.0.2.1"));
+    long old = t.version();
+    for (int i = 0; i <= NodeTable.JOURNAL; i++) {
+      t.upsert(node("a", k, (i & 1) == 0 ? "192.0.2.2" : "192.0.2.1"));
+    }
+    assertThat(t.changesSince(old)).isEmpty();
+    assertThat(t.changesSince(t.version() - 10)).isPresent();
+  }
 }
