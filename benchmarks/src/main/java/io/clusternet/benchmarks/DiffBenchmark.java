@@ -58,6 +58,8 @@ public class DiffBenchmark {
   io.clusternet.core.mesh.MeshState state;
   io.clusternet.core.mesh.MeshState serviceState;
   io.clusternet.core.diff.DeviceIndex serviceIndex;
+  io.clusternet.core.mesh.NodeTable serviceTable;
+  long serviceVersion;
   DesiredMesh serviceApplied;
   DesiredMesh stateBefore;
   DesiredMesh stateOneChanged;
@@ -106,7 +108,10 @@ public class DiffBenchmark {
     originalNode = cluster.get(nodes / 2);
     changedNode = oneChanged.get(nodes / 2);
     serviceState = new io.clusternet.core.mesh.MeshState(config);
-    serviceApplied = serviceState.sync(cluster);
+    serviceTable = new io.clusternet.core.mesh.NodeTable();
+    serviceTable.replaceAll(cluster);
+    serviceApplied = serviceState.sync(serviceTable.snapshot());
+    serviceVersion = serviceTable.version();
     serviceIndex = io.clusternet.core.diff.DeviceIndex.of(inSync);
     check();
   }
@@ -118,8 +123,13 @@ public class DiffBenchmark {
       throw new AssertionError("one changed: " + one.summary());
     }
     if (!mapAndDiffHeartbeatsOnly().isEmpty()) throw new AssertionError("heartbeats");
-    for (int i = 0; i < 4; i++) {
-      PeerPlan p = i % 2 == 0 ? diffSinceOneChanged() : serviceOneChangedPath();
+    for (int i = 0; i < 8; i++) {
+      PeerPlan p = switch (i % 4) {
+        case 0 -> diffSinceOneChanged();
+        case 1 -> diffSinceOneChangedByWalkingBothMaps();
+        case 2 -> serviceOneChangedPath();
+        default -> serviceOneChangedPathWithSnapshot();
+      };
       if (p.update().size() != 1 || !p.add().isEmpty() || !p.remove().isEmpty()) {
         throw new AssertionError("incremental one changed: " + p.summary());
       }
@@ -180,6 +190,16 @@ public class DiffBenchmark {
    */
   @Benchmark
   public PeerPlan diffSinceOneChanged() {
+    return PeerDiff.computeSince(stateOneChanged, stateBefore, heldIndex, Optional.of(self),
+        OptionalInt.of(51820));
+  }
+
+  /**
+   * The same diff when the two meshes do not come from one state step (say, several changes
+   * coalesced): both maps are walked, comparing entries by identity.
+   */
+  @Benchmark
+  public PeerPlan diffSinceOneChangedByWalkingBothMaps() {
     return PeerDiff.computeSince(stateOneChanged.peers(), stateBefore.peers(), heldIndex,
         Optional.of(self), OptionalInt.of(51820));
   }
@@ -200,12 +220,30 @@ public class DiffBenchmark {
    */
   @Benchmark
   public PeerPlan serviceOneChangedPath() {
-    List<NodeInfo> input = (flip++ & 1) == 0 ? oneChanged : cluster;
-    DesiredMesh mesh = serviceState.sync(input);
-    PeerPlan plan = PeerDiff.computeSince(mesh.peers(), serviceApplied.peers(), serviceIndex,
-        Optional.of(self), OptionalInt.of(51820));
+    NodeInfo n = (flip++ & 1) == 0 ? changedNode : originalNode;
+    serviceTable.upsert(n); // the informer thread's part
+    io.clusternet.core.mesh.NodeSource.Changes changes =
+        serviceTable.changesSince(serviceVersion).orElseThrow();
+    DesiredMesh mesh = serviceState.update(changes.upserts(), changes.removals());
+    PeerPlan plan = PeerDiff.computeSince(mesh, serviceApplied, serviceIndex, Optional.of(self),
+        OptionalInt.of(51820));
     serviceIndex.apply(plan);
     serviceApplied = mesh;
+    serviceVersion = changes.version();
+    return plan;
+  }
+
+  /** As {@link #serviceOneChangedPath}, but taking a full snapshot of the table (each resync). */
+  @Benchmark
+  public PeerPlan serviceOneChangedPathWithSnapshot() {
+    NodeInfo n = (flip++ & 1) == 0 ? changedNode : originalNode;
+    serviceTable.upsert(n);
+    DesiredMesh mesh = serviceState.sync(serviceTable.snapshot());
+    PeerPlan plan = PeerDiff.computeSince(mesh, serviceApplied, serviceIndex, Optional.of(self),
+        OptionalInt.of(51820));
+    serviceIndex.apply(plan);
+    serviceApplied = mesh;
+    serviceVersion = serviceTable.version();
     return plan;
   }
 

@@ -1,6 +1,7 @@
 package io.clusternet.core.mesh;
 
 import io.clusternet.api.crypto.PublicKey;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,9 @@ import java.util.TreeMap;
  * made just before it ({@link #changedSince}), so a reconciler can diff only those.
  */
 public final class DesiredMesh {
-  private final SortedMap<PublicKey, DesiredPeer> peers;
-  private final List<Exclusion> excluded;
+  private final SortedMap<PublicKey, DesiredPeer> peers; // immutable
+  private final Collection<Exclusion> excludedSorted; // immutable
+  private volatile List<Exclusion> excluded; // made on first use
   // Lineage: which MeshState made it (0: none), its generation there, and the keys whose entry
   // differs from that state's previous generation.
   private final long lineage;
@@ -32,13 +34,27 @@ public final class DesiredMesh {
    * @param excluded excluded nodes, sorted by name (copied)
    */
   public DesiredMesh(SortedMap<PublicKey, DesiredPeer> peers, List<Exclusion> excluded) {
-    this(peers, excluded, 0, 0, null);
+    this(peers, excluded, 0L, 0L, null);
   }
 
-  DesiredMesh(SortedMap<PublicKey, DesiredPeer> peers, List<Exclusion> excluded, long lineage,
-      long generation, SortedSet<PublicKey> changed) {
+  private DesiredMesh(SortedMap<PublicKey, DesiredPeer> peers, List<Exclusion> excluded,
+      long lineage, long generation, SortedSet<PublicKey> changed) {
     this.peers = Collections.unmodifiableSortedMap(new TreeMap<>(peers));
     this.excluded = List.copyOf(excluded);
+    this.excludedSorted = this.excluded;
+    this.lineage = lineage;
+    this.generation = generation;
+    this.changed = changed;
+  }
+
+  /**
+   * A mesh made by a {@link MeshState}, sharing its immutable (persistent) maps without copying.
+   */
+  DesiredMesh(org.pcollections.PSortedMap<PublicKey, DesiredPeer> peers,
+      org.pcollections.PSortedMap<String, Exclusion> excluded, long lineage, long generation,
+      SortedSet<PublicKey> changed) {
+    this.peers = peers;
+    this.excludedSorted = excluded.values();
     this.lineage = lineage;
     this.generation = generation;
     this.changed = changed == null ? null : Collections.unmodifiableSortedSet(changed);
@@ -55,7 +71,9 @@ public final class DesiredMesh {
 
   /** Excluded nodes, sorted by name. */
   public List<Exclusion> excluded() {
-    return excluded;
+    List<Exclusion> list = excluded;
+    if (list == null) excluded = list = List.copyOf(excludedSorted);
+    return list;
   }
 
   /**
@@ -75,16 +93,16 @@ public final class DesiredMesh {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof DesiredMesh m && peers.equals(m.peers) && excluded.equals(m.excluded);
+    return o instanceof DesiredMesh m && peers.equals(m.peers) && excluded().equals(m.excluded());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(peers, excluded);
+    return Objects.hash(peers, excluded());
   }
 
   @Override
   public String toString() {
-    return "DesiredMesh[peers=" + peers + ", excluded=" + excluded + "]";
+    return "DesiredMesh[peers=" + peers + ", excluded=" + excluded() + "]";
   }
 }

@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
+import org.pcollections.PSortedMap;
+import org.pcollections.TreePMap;
 
 /**
  * The desired mesh of {@link MeshMapper}, kept up to date one node change at a time: a change
@@ -40,13 +41,15 @@ public final class MeshState {
   private final Map<String, Exclusion> overlapExclusions = new HashMap<>();
   private final Map<String, DesiredPeer> placed = new HashMap<>(); // passed the overlap rule
   private final Map<PublicKey, TreeSet<String>> placedByKey = new HashMap<>();
-  private final TreeMap<PublicKey, DesiredPeer> peers = new TreeMap<>();
-  private final TreeMap<String, Exclusion> excluded = new TreeMap<>();
+  // Persistent (immutable, path-copying) maps: a snapshot of the mesh costs nothing, an update
+  // O(log n) per changed entry, instead of copying 10,000 entries per change.
+  private PSortedMap<PublicKey, DesiredPeer> peers = TreePMap.empty();
+  private PSortedMap<String, Exclusion> excluded = TreePMap.empty();
   private static final java.util.concurrent.atomic.AtomicLong LINEAGES =
       new java.util.concurrent.atomic.AtomicLong();
   private final long lineage = LINEAGES.incrementAndGet();
   private long generation;
-  private DesiredMesh mesh = new DesiredMesh(new TreeMap<>(), List.of(), lineage, 0, null);
+  private DesiredMesh mesh = new DesiredMesh(peers, excluded, lineage, 0, null);
 
   public MeshState(MeshMapper.Config config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -177,24 +180,25 @@ public final class MeshState {
     TreeSet<PublicKey> changedKeys = new TreeSet<>();
     for (PublicKey k : keys) {
       TreeSet<String> holders = placedByKey.get(k);
-      DesiredPeer now = holders != null && holders.size() == 1 ? placed.get(holders.first()) : null;
-      DesiredPeer before = now == null ? peers.remove(k) : peers.put(k, now);
-      if (before != null && before != now && before.equals(now)) {
-        peers.put(k, before); // an equal peer keeps its instance: "same object" means unchanged
-      } else if (before != now) {
-        changed = true;
-        changedKeys.add(k);
-      }
       if (holders != null) touched.addAll(holders);
+      DesiredPeer now = holders != null && holders.size() == 1 ? placed.get(holders.first()) : null;
+      DesiredPeer before = peers.get(k);
+      if (before == now || (before != null && before.equals(now))) {
+        continue; // an equal peer keeps its instance: "same object" means unchanged
+      }
+      peers = now == null ? peers.minus(k) : peers.plus(k, now);
+      changed = true;
+      changedKeys.add(k);
     }
     for (String name : touched) {
       Exclusion e = nodes.containsKey(name) ? exclusionOf(name) : null;
-      Exclusion before = e == null ? excluded.remove(name) : excluded.put(name, e);
-      changed |= !Objects.equals(before, e);
+      if (!Objects.equals(excluded.get(name), e)) {
+        excluded = e == null ? excluded.minus(name) : excluded.plus(name, e);
+        changed = true;
+      }
     }
     if (changed) {
-      mesh = new DesiredMesh(peers, new ArrayList<>(excluded.values()), lineage, ++generation,
-          changedKeys);
+      mesh = new DesiredMesh(peers, excluded, lineage, ++generation, changedKeys);
     }
     return mesh;
   }

@@ -17,6 +17,12 @@ class DependencyRulesTest {
       .because("BouncyCastle is confined to io.clusternet.core.keys.X25519");
 
   @ArchTest
+  static final ArchRule pcollectionsOnlyInTheMeshPackage = noClasses()
+      .that().resideOutsideOfPackage("io.clusternet.core.mesh")
+      .should().dependOnClassesThat().resideInAPackage("org.pcollections..")
+      .because("persistent collections are an implementation detail of the mesh state");
+
+  @ArchTest
   static final ArchRule noJnaInCore = noClasses()
       .that().resideInAPackage("io.clusternet.core..")
       .should().dependOnClassesThat().resideInAPackage("com.sun.jna..");
