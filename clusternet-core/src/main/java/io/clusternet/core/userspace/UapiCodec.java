@@ -51,6 +51,23 @@ final class UapiCodec {
       this.in = in;
     }
 
+    private long bytes;
+
+    /** Starts a new reply: line numbers count from its first line. */
+    void startReply() {
+      lineNumber = 0;
+    }
+
+    /** Bytes read from the stream so far. */
+    long bytesRead() {
+      return bytes;
+    }
+
+    /** Whether nothing read ahead is left over (the last reply was consumed exactly). */
+    boolean drained() {
+      return pos == end;
+    }
+
     /** The next line without its '\n', or null at end of stream. */
     String next(String operation) throws BackendException, IOException {
       StringBuilder line = null;
@@ -58,6 +75,7 @@ final class UapiCodec {
         if (pos == end) {
           end = in.read(buf, 0, buf.length);
           pos = 0;
+          if (end > 0) bytes += end;
           if (end <= 0) {
             end = 0;
             if (line != null && line.length() > 0) {

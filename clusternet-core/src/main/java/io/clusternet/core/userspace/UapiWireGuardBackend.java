@@ -5,10 +5,8 @@ import io.clusternet.api.backend.BackendException.Reason;
 import io.clusternet.api.backend.WireGuardBackend;
 import io.clusternet.api.wg.DeviceConfig;
 import io.clusternet.api.wg.DeviceState;
-import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.StandardProtocolFamily;
@@ -29,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -40,10 +39,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code <socketDirectory>/<name>.sock}, in pure JDK code.
  *
  * <ul>
- *   <li>One connection per operation, one request per connection: no pipelining (wireguard-go's
- *       parser reads ahead and would swallow a second request), and nothing to discard or repair
- *       after an error.
- *   <li>Large {@code set} requests are streamed through a 64 KiB buffer, never built as one string.
+ *   <li>One request at a time per connection, never pipelined (wireguard-go's parser reads ahead
+ *       and would swallow a second request). After a clean reply the connection is kept for the
+ *       device's next operation (one idle connection per device), which saves a connect and the
+ *       daemon's accept: a one-peer write costs about a quarter as much. A connection that saw any
+ *       error is closed, never reused. A kept connection found dead (the daemon restarted) is
+ *       replaced by a fresh one once, before any reply was read; every request clusternet sends is
+ *       safe to repeat.
+ *   <li>Large {@code set} requests are streamed through a buffer, never built as one string.
  *   <li>Every operation has a deadline ({@link #withTimeout}); a daemon that stops answering
  *       gives {@link Reason#TIMEOUT} instead of a hung thread.
  *   <li>Errors: the daemon's negative errno values and every I/O failure are mapped to {@link
@@ -67,6 +70,7 @@ public final class UapiWireGuardBackend implements WireGuardBackend {
 
   private final Path socketDirectory;
   private final Duration timeout;
+  private final ConcurrentHashMap<String, Connection> idle = new ConcurrentHashMap<>();
 
   private UapiWireGuardBackend(Path socketDirectory, Duration timeout) {
     this.socketDirectory = Objects.requireNonNull(socketDirectory, "socketDirectory");
@@ -128,14 +132,11 @@ public final class UapiWireGuardBackend implements WireGuardBackend {
   @Override
   public Optional<DeviceState> device(String name) throws BackendException {
     String operation = "getting " + name;
-    try (Connection c = connect(name, operation)) {
-      if (c == null) return Optional.empty();
-      return Optional.of(c.run(() -> {
-        c.out.write("get=1\n\n");
-        c.out.flush();
-        return UapiCodec.parseGet(name, new UapiCodec.LineReader(c.in), operation);
-      }));
-    }
+    return Optional.ofNullable(exchange(name, operation, c -> {
+      c.out.write("get=1\n\n");
+      c.out.flush();
+      return UapiCodec.parseGet(name, c.in, operation);
+    }));
   }
 
   @Override
@@ -168,33 +169,62 @@ public final class UapiWireGuardBackend implements WireGuardBackend {
 
   private void set(String name, RequestWriter request) throws BackendException {
     String operation = "configuring " + name;
-    try (Connection c = connect(name, operation)) {
-      if (c == null) {
-        throw new BackendException(Reason.NOT_FOUND, operation, 19,
-            operation + ": no such device (no UAPI socket at " + socketPath(name) + ")", null);
+    Boolean done = exchange(name, operation, c -> {
+      IOException writeFailure = null;
+      try {
+        request.write(c.out);
+        c.out.flush();
+      } catch (IOException e) {
+        // wireguard-go answers an error mid-request and closes: the errno may still be there.
+        writeFailure = e;
       }
-      c.run(() -> {
-        IOException writeFailure = null;
-        try {
-          request.write(c.out);
-          c.out.flush();
-        } catch (IOException e) {
-          // wireguard-go answers an error mid-request and closes: the errno may still be there.
-          writeFailure = e;
-        }
-        UapiCodec.LineReader in = new UapiCodec.LineReader(c.in);
-        String line;
-        try {
-          line = in.next(operation);
-        } catch (IOException e) {
-          if (writeFailure != null) e.addSuppressed(writeFailure);
-          throw e;
-        }
-        if (line == null && writeFailure != null) throw writeFailure;
-        UapiCodec.finish(in, operation, line);
-        if (writeFailure != null) throw writeFailure;
-        return null;
-      });
+      String line;
+      try {
+        line = c.in.next(operation);
+      } catch (IOException e) {
+        if (writeFailure != null) e.addSuppressed(writeFailure);
+        throw e;
+      }
+      if (line == null && writeFailure != null) throw writeFailure;
+      UapiCodec.finish(c.in, operation, line);
+      if (writeFailure != null) throw writeFailure;
+      return Boolean.TRUE;
+    });
+    if (done == null) {
+      throw new BackendException(Reason.NOT_FOUND, operation, 19,
+          operation + ": no such device (no UAPI socket at " + socketPath(name) + ")", null);
+    }
+  }
+
+  /**
+   * Runs one request on the device's idle connection or a new one; null if the device has no live
+   * socket. The connection goes back to the idle slot only after a clean reply.
+   */
+  private <T> T exchange(String name, String operation, Connection.Body<T> body)
+      throws BackendException {
+    Connection c = idle.remove(name);
+    boolean reused = c != null;
+    while (true) {
+      if (c == null) {
+        c = connect(name, operation);
+        if (c == null) return null;
+      }
+      long before = c.in.bytesRead();
+      try {
+        T result = c.run(body, timeout);
+        if (c.timedOut.get() || !c.in.drained() || idle.putIfAbsent(name, c) != null) c.close();
+        return result;
+      } catch (BackendException e) {
+        c.close();
+        boolean stale = reused && e.reason() == Reason.IO_ERROR && c.in.bytesRead() == before
+            && !c.timedOut.get();
+        if (!stale) throw e;
+        c = null; // the kept connection was dead before it answered: once more, on a fresh one
+        reused = false;
+      } catch (RuntimeException | Error e) {
+        c.close();
+        throw e;
+      }
     }
   }
 
@@ -219,7 +249,7 @@ public final class UapiWireGuardBackend implements WireGuardBackend {
       }
       throw ioFailure(operation, e, false);
     }
-    return new Connection(channel, operation, timeout);
+    return new Connection(channel, operation);
   }
 
   private static void closeQuietly(SocketChannel channel) {
@@ -254,9 +284,16 @@ public final class UapiWireGuardBackend implements WireGuardBackend {
             + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
   }
 
+  /**
+   * Closes the idle connections. The backend stays usable (later operations connect anew); an
+   * operation running meanwhile may keep its connection until the next {@code close()}.
+   */
   @Override
   public void close() {
-    // Connections live for one operation; nothing is held between operations.
+    for (String name : List.copyOf(idle.keySet())) {
+      Connection c = idle.remove(name);
+      if (c != null) c.close();
+    }
   }
 
   @Override
@@ -264,46 +301,46 @@ public final class UapiWireGuardBackend implements WireGuardBackend {
     return "UapiWireGuardBackend[" + socketDirectory + "]";
   }
 
-  /** One connection for one request, closed by a watchdog if the deadline passes. */
+  /** One connection, one request at a time, each closed by a watchdog if its deadline passes. */
   private static final class Connection implements AutoCloseable {
     final SocketChannel channel;
     final String operation;
     final Writer out;
-    final InputStream in;
+    final UapiCodec.LineReader in;
     final AtomicBoolean timedOut = new AtomicBoolean();
-    final ScheduledFuture<?> deadline;
 
-    Connection(SocketChannel channel, String operation, Duration timeout) {
+    Connection(SocketChannel channel, String operation) {
       this.channel = channel;
       this.operation = operation;
-      this.out = new BufferedWriter(new OutputStreamWriter(
-          new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024),
-          StandardCharsets.US_ASCII), 64 * 1024);
-      this.in = Channels.newInputStream(channel);
-      this.deadline = WATCHDOG.schedule(() -> {
-        timedOut.set(true);
-        closeQuietly(channel);
-      }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+      this.out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(channel),
+          StandardCharsets.US_ASCII), 32 * 1024);
+      this.in = new UapiCodec.LineReader(Channels.newInputStream(channel));
     }
 
     interface Body<T> {
-      T run() throws IOException, BackendException;
+      T run(Connection c) throws IOException, BackendException;
     }
 
-    <T> T run(Body<T> body) throws BackendException {
+    <T> T run(Body<T> body, Duration timeout) throws BackendException {
+      in.startReply();
+      ScheduledFuture<?> deadline = WATCHDOG.schedule(() -> {
+        timedOut.set(true);
+        closeQuietly(channel);
+      }, timeout.toNanos(), TimeUnit.NANOSECONDS);
       try {
-        return body.run();
+        return body.run(this);
       } catch (AsynchronousCloseException e) {
         if (e instanceof ClosedByInterruptException) Thread.currentThread().interrupt();
         throw ioFailure(operation, e, timedOut.get());
       } catch (IOException e) {
         throw ioFailure(operation, e, timedOut.get());
+      } finally {
+        deadline.cancel(false);
       }
     }
 
     @Override
     public void close() {
-      deadline.cancel(false);
       closeQuietly(channel);
     }
   }

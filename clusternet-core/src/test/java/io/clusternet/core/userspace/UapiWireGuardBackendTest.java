@@ -278,6 +278,62 @@ class UapiWireGuardBackendTest {
     }
   }
 
+  /** Sockets this JVM holds open, from /proc/self/fd. */
+  private static long openSockets() throws Exception {
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.filter(f -> {
+        try {
+          return Files.readSymbolicLink(f).toString().startsWith("socket:");
+        } catch (Exception e) {
+          return false; // closed while listing
+        }
+      }).count();
+    }
+  }
+
+  @Test
+  @Order(8)
+  void oneConnectionIsKeptPerDeviceAndADeadOneIsReplacedTransparently() throws Exception {
+    String dev = "cn" + tag + "r";
+    UapiWireGuardBackend own = UapiWireGuardBackend.create();
+    try {
+      WireGuardGoProcess first = WireGuardGoProcess.builder(dev)
+          .networkNamespace(namespaces.get(1).name()).start();
+      long before = openSockets();
+      own.configure(dev, DeviceConfig.builder().listenPort(52100).build());
+      assertThat(openSockets()).as("one connection kept after a clean reply").isEqualTo(before + 1);
+      for (int i = 0; i < 20; i++) {
+        own.configure(dev, DeviceConfig.builder().listenPort(52100 + i).build());
+        assertThat(own.device(dev).orElseThrow().listenPort()).isEqualTo(52100 + i);
+      }
+      assertThat(openSockets()).as("reused, not one per operation").isEqualTo(before + 1);
+      // The daemon dies and another takes its place: the kept connection is dead; the next
+      // operations go to the new daemon without an error.
+      first.kill();
+      try (WireGuardGoProcess second = WireGuardGoProcess.builder(dev)
+          .networkNamespace(namespaces.get(1).name()).start()) {
+        own.configure(dev, DeviceConfig.builder().listenPort(52200).build());
+        assertThat(own.device(dev).orElseThrow().listenPort()).isEqualTo(52200);
+        assertThat(openSockets()).isEqualTo(before + 1);
+      }
+      // And gone for good: the kept connection is dead, and there is no device.
+      assertThat(own.device(dev)).isEmpty();
+      // A failed request never leaves its connection behind.
+      try (WireGuardGoProcess third = WireGuardGoProcess.builder(dev)
+          .networkNamespace(namespaces.get(1).name()).start()) {
+        assertThatThrownBy(() -> own.setRaw(dev, List.of("bogus_key=1")))
+            .isInstanceOf(BackendException.class);
+        assertThat(own.device(dev)).isPresent();
+        assertThat(openSockets()).isEqualTo(before + 1);
+        own.close();
+        assertThat(openSockets()).as("close() closes the kept connection").isEqualTo(before);
+        assertThat(own.device(dev)).as("and the backend stays usable").isPresent();
+      }
+    } finally {
+      own.close();
+    }
+  }
+
   @Test
   @Order(7)
   void perDaemonSocketDirectoriesLetNamespacesShareAnInterfaceName(@TempDir Path tmp)
