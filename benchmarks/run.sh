@@ -9,8 +9,8 @@ JAR=benchmarks/target/clusternet-benchmarks.jar
 OUT=benchmarks/target/results
 mkdir -p "$OUT"
 
-echo "== JMH: peer-diffing engine and netlink codec (5 warm-up + 5 measured iterations, 1 s each)"
-java -jar "$JAR" 'DiffBenchmark|NetlinkBenchmark' -f 1 -wi 5 -i 5 -w 1 -r 1 \
+echo "== JMH: peer-diffing engine, netlink codec, UAPI read (5 warm-up + 5 measured iterations, 1 s each)"
+java -jar "$JAR" 'DiffBenchmark|NetlinkBenchmark|UapiReadBenchmark' -f 1 -wi 5 -i 5 -w 1 -r 1 \
   -rf json -rff "$OUT/jmh.json" > "$OUT/jmh.log" 2>&1
 python3 - "$OUT/jmh.json" <<'PY'
 import json, statistics, sys
@@ -30,7 +30,7 @@ java -cp "$JAR" io.clusternet.benchmarks.NetlinkSizes 2>/dev/null
 
 echo
 echo "== userspace backend vs wg(8) on real wireguard-go"
-java -cp "$JAR" io.clusternet.benchmarks.UserspaceVsWg 7 10000 2>"$OUT/userspace.log"
+java -cp "$JAR" io.clusternet.benchmarks.UserspaceVsWg 11 10000 2>"$OUT/userspace.log"
 
 echo
 echo "== end to end: informer ingest to plan applied, heap after GC"

@@ -62,7 +62,7 @@ public final class Endpoint implements Comparable<Endpoint> {
     if (text.startsWith("[") && host.indexOf(':') < 0) {
       throw new AddressFormatException(text, "endpoint (brackets are for IPv6 only)");
     }
-    if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    if (port.isEmpty() || port.length() > 5 || !Literals.allDigits(port)) {
       throw new AddressFormatException(text, "endpoint (bad port)");
     }
     int p = Integer.parseInt(port);

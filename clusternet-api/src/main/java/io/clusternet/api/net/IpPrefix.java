@@ -32,7 +32,7 @@ public final class IpPrefix implements Comparable<IpPrefix> {
     InetAddress address = Literals.parse(text.substring(0, slash));
     if (address == null) throw new AddressFormatException(text, "IP prefix (not an IP address)");
     String len = text.substring(slash + 1);
-    if (len.isEmpty() || len.length() > 3 || !len.chars().allMatch(c -> c >= '0' && c <= '9')
+    if (len.isEmpty() || len.length() > 3 || !Literals.allDigits(len)
         || (len.length() > 1 && len.charAt(0) == '0')) {
       throw new AddressFormatException(text, "IP prefix (bad length)");
     }

@@ -27,4 +27,13 @@ final class Literals {
   static String format(InetAddress address) {
     return InetAddresses.toAddrString(address);
   }
+
+  /** Whether every char is an ASCII digit (a plain loop: this runs per line of a 10k-peer read). */
+  static boolean allDigits(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') return false;
+    }
+    return true;
+  }
 }

@@ -85,8 +85,19 @@ final class UapiCodec {
           }
         }
         int start = pos;
-        while (pos < end && buf[pos] != '\n') pos++;
+        boolean printable = true;
+        while (pos < end && buf[pos] != '\n') {
+          int b = buf[pos] & 0xff;
+          printable &= b >= 0x20 && b <= 0x7e;
+          pos++;
+        }
         int len = pos - start;
+        if (line == null && pos < end && printable && len <= MAX_LINE) {
+          // The whole line is in the buffer (the common case): one String, no builder.
+          pos++; // the '\n'
+          lineNumber++;
+          return new String(buf, start, len, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
         if (line == null) line = new StringBuilder(Math.min(len, 128));
         if (line.length() + len > MAX_LINE) {
           throw protocol(operation, "line " + (lineNumber + 1) + " is longer than " + MAX_LINE);
