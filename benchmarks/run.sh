@@ -4,7 +4,8 @@
 #   benchmarks/run.sh            # everything, about 8 minutes here
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -q -B -DskipTests -pl benchmarks -am package
+# clean: the shade plugin would otherwise re-shade its own previous output, whose classes win
+./mvnw -q -B -DskipTests -pl benchmarks -am clean package
 JAR=benchmarks/target/clusternet-benchmarks.jar
 OUT=benchmarks/target/results
 mkdir -p "$OUT"

@@ -1,6 +1,10 @@
 package io.clusternet.benchmarks;
 
+import io.clusternet.api.net.Endpoint;
+import io.clusternet.api.net.IpPrefix;
+import io.clusternet.api.wg.DeviceConfig;
 import io.clusternet.api.wg.DeviceState;
+import io.clusternet.api.wg.PeerConfig;
 import io.clusternet.core.keys.X25519;
 import io.clusternet.core.userspace.UapiWireGuardBackend;
 import java.io.IOException;
@@ -30,10 +34,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Our side of a UAPI {@code get} of 10,000 peers: a reply in wireguard-go's exact format, served
- * from memory by an in-process socket server (no daemon), read and parsed by {@link
- * UapiWireGuardBackend#device}. Separates our parsing from the daemon's serialisation, which the
- * userspace comparison measures together.
+ * Our side of the UAPI at 10,000 peers, against an in-process socket server instead of a daemon:
+ * a {@code get} reply in wireguard-go's exact format, served from memory and read and parsed by
+ * {@link UapiWireGuardBackend#device}; and a cold-apply {@code set}, encoded and sent, which the
+ * server only acknowledges. Separates our costs from the daemon's, which the userspace
+ * comparison measures together.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -50,6 +55,8 @@ public class UapiReadBenchmark {
   Thread serving;
   UapiWireGuardBackend backend;
   byte[] reply;
+  DeviceConfig coldApply;
+  static final byte[] OK = "errno=0\n\n".getBytes(StandardCharsets.US_ASCII);
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
@@ -61,6 +68,15 @@ public class UapiReadBenchmark {
     serving.setDaemon(true);
     serving.start();
     backend = UapiWireGuardBackend.create(dir);
+    // What a cold apply of 10,000 peers sends (as PeerDiff plans new peers: key, endpoint, IP).
+    DeviceConfig.Builder cfg = DeviceConfig.builder();
+    SplittableRandom keys = new SplittableRandom(3);
+    for (int k = 0; k < peers; k++) {
+      cfg.peer(PeerConfig.builder(Fixtures.key(keys))
+          .endpoint(Endpoint.parse("192.0.2." + (k % 254 + 1) + ":51820"))
+          .allowedIp(IpPrefix.parse("10." + (k >> 8) + "." + (k & 255) + ".0/24")).build());
+    }
+    coldApply = cfg.build();
     if (backend.device("bench0").orElseThrow().peers().size() != peers) {
       throw new AssertionError("parsed a different number of peers");
     }
@@ -89,22 +105,24 @@ public class UapiReadBenchmark {
   private void serve() {
     while (server.isOpen()) {
       try (SocketChannel c = server.accept()) {
-        ByteBuffer in = ByteBuffer.allocate(64);
+        ByteBuffer in = ByteBuffer.allocate(64 * 1024);
         while (true) { // one request at a time, as wireguard-go
           in.clear();
           byte last = 0;
           boolean end = false;
+          byte first = 0;
           while (!end) {
             int got = c.read(in);
             if (got < 0) throw new IOException("closed");
             for (int i = in.position() - got; i < in.position(); i++) {
               byte b = in.get(i);
+              if (first == 0) first = b;
               if (b == '\n' && last == '\n') end = true;
               last = b;
             }
             if (!in.hasRemaining()) in.clear();
           }
-          ByteBuffer out = ByteBuffer.wrap(reply);
+          ByteBuffer out = ByteBuffer.wrap(first == 's' ? OK : reply); // set=1 or get=1
           while (out.hasRemaining()) c.write(out);
         }
       } catch (IOException e) {
@@ -116,6 +134,17 @@ public class UapiReadBenchmark {
   @Benchmark
   public DeviceState readAndParse() throws Exception {
     return backend.device("bench0").orElseThrow();
+  }
+
+  /**
+   * Our side of a cold apply: encoding and sending the 10,000-peer set request to a server that
+   * reads and acknowledges it without doing anything. What remains of a real cold apply is the
+   * daemon's work.
+   */
+  @Benchmark
+  public DeviceConfig encodeAndSendColdApply() throws Exception {
+    backend.configure("bench0", coldApply);
+    return coldApply;
   }
 
   @TearDown(Level.Trial)

@@ -158,6 +158,22 @@ final class UapiCodec {
     }
   }
 
+  private static final List<String> KEYS = List.of("private_key", "listen_port", "fwmark",
+      "public_key", "preshared_key", "protocol_version", "endpoint", "last_handshake_time_sec",
+      "last_handshake_time_nsec", "tx_bytes", "rx_bytes", "persistent_keepalive_interval",
+      "allowed_ip");
+
+  /**
+   * The key of a {@code key=value} line: one of the constants above when it is one (their hash is
+   * cached, so the switch does not hash a fresh string per line), else the substring.
+   */
+  private static String keyOf(String line, int eq) {
+    for (String k : KEYS) {
+      if (k.length() == eq && line.startsWith(k)) return k;
+    }
+    return line.substring(0, eq);
+  }
+
   /** Parses a complete {@code get=1} reply. */
   static DeviceState parseGet(String name, LineReader in, String operation)
       throws BackendException, IOException {
@@ -165,7 +181,7 @@ final class UapiCodec {
     int listenPort = 0;
     int fwmark = 0;
     List<PeerState> peers = new ArrayList<>();
-    Set<PublicKey> seen = new HashSet<>();
+    Set<PublicKey> seen = new HashSet<>(1024);
     PeerBuilder peer = null;
     while (true) {
       String line = in.next(operation);
@@ -182,7 +198,7 @@ final class UapiCodec {
       if (eq <= 0) {
         throw protocol(operation, "line " + in.lineNumber() + " is not key=value");
       }
-      String key = line.substring(0, eq);
+      String key = keyOf(line, eq);
       String value = line.substring(eq + 1);
       int n = in.lineNumber();
       try {
@@ -261,11 +277,16 @@ final class UapiCodec {
 
   private static long parseLong(String value, long min, long max, String key, int line,
       String operation) throws BackendException {
-    if (value.isEmpty() || value.length() > 19
-        || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    if (value.isEmpty() || value.length() > 19) {
       throw protocol(operation, key + " is not a number at line " + line);
     }
-    long v = Long.parseLong(value);
+    long v = 0;
+    for (int i = 0; i < value.length(); i++) { // digits only: no sign, no spaces
+      char c = value.charAt(i);
+      if (c < '0' || c > '9') throw protocol(operation, key + " is not a number at line " + line);
+      v = v * 10 + (c - '0');
+    }
+    if (v < 0) throw protocol(operation, key + " out of range at line " + line); // overflow
     if (v < min || v > max) throw protocol(operation, key + " out of range at line " + line);
     return v;
   }
