@@ -21,8 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Level-based reconciliation: every run recomputes the desired mesh from a full snapshot, reads
- * the device, and applies the {@link PeerDiff} plan, if it is not empty. Signals that arrive while
+ * Level-based reconciliation: every run takes the current desired mesh (the supplier decides how
+ * it is computed; {@code ClusterNet} keeps a {@link io.clusternet.core.mesh.MeshState} up to date
+ * with each node change), compares it with the device, and applies the {@link PeerDiff} plan, if
+ * it is not empty. Signals that arrive while
  * a run is pending coalesce into that run. A failed run is retried with exponential backoff; a
  * periodic resync reads the device again and removes stray peers. Nothing runs before {@code
  * ready} says the node source has synced, so a partial view never removes peers. Writes are
