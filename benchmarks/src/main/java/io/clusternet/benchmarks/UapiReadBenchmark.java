@@ -104,7 +104,21 @@ public class UapiReadBenchmark {
 
   private void serve() {
     while (server.isOpen()) {
-      try (SocketChannel c = server.accept()) {
+      SocketChannel accepted;
+      try {
+        accepted = server.accept();
+      } catch (IOException e) {
+        return; // closed
+      }
+      Thread t = new Thread(() -> answer(accepted), "uapi-bench-connection");
+      t.setDaemon(true);
+      t.start();
+    }
+  }
+
+  /** One connection, one request at a time (the backend keeps its connection between calls). */
+  private void answer(SocketChannel accepted) {
+    try (SocketChannel c = accepted) {
         ByteBuffer in = ByteBuffer.allocate(64 * 1024);
         while (true) { // one request at a time, as wireguard-go
           in.clear();
@@ -125,15 +139,20 @@ public class UapiReadBenchmark {
           ByteBuffer out = ByteBuffer.wrap(first == 's' ? OK : reply); // set=1 or get=1
           while (out.hasRemaining()) c.write(out);
         }
-      } catch (IOException e) {
-        // the client went away; accept the next one
-      }
+    } catch (IOException e) {
+      // the client went away
     }
   }
 
   @Benchmark
   public DeviceState readAndParse() throws Exception {
     return backend.device("bench0").orElseThrow();
+  }
+
+  /** The floor under {@link #readAndParse}: the same reply moved over the socket, not parsed. */
+  @Benchmark
+  public long transferOnly() throws Exception {
+    return UserspaceVsWg.rawGet(dir.resolve("bench0.sock"));
   }
 
   /**
