@@ -286,7 +286,13 @@ public final class ClusterNet extends AbstractIdleService {
     if (meshState != null && System.nanoTime() - lastFullMapping < config.resyncPeriod.toNanos()) {
       Optional<NodeSource.Changes> changes = nodes.changesSince(mappedVersion);
       if (changes.isPresent() && !touchesSelf(changes.get())) {
-        DesiredMesh mesh = meshState.update(changes.get().upserts(), changes.get().removals());
+        DesiredMesh mesh;
+        try {
+          mesh = meshState.update(changes.get().upserts(), changes.get().removals());
+        } catch (RuntimeException e) {
+          meshState = null; // possibly half-updated: the next run rebuilds it from a snapshot
+          throw e;
+        }
         lastDesired.set(mesh);
         mappedVersion = changes.get().version();
         return mesh;
@@ -321,7 +327,13 @@ public final class ClusterNet extends AbstractIdleService {
     if (meshState == null || !meshState.config().equals(mapping)) {
       meshState = new MeshState(mapping); // first run, or our own pod CIDRs changed
     }
-    DesiredMesh mesh = meshState.sync(all);
+    DesiredMesh mesh;
+    try {
+      mesh = meshState.sync(all);
+    } catch (RuntimeException e) {
+      meshState = null;
+      throw e;
+    }
     lastDesired.set(mesh);
     mappedVersion = version;
     return mesh;
