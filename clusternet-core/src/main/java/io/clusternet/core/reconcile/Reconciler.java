@@ -51,6 +51,8 @@ public final class Reconciler implements AutoCloseable {
   private final Duration maxBackoff;
 
   private final AtomicBoolean pending = new AtomicBoolean();
+  private final java.util.concurrent.locks.ReentrantLock runLock =
+      new java.util.concurrent.locks.ReentrantLock();
   private final AtomicBoolean readDevice = new AtomicBoolean(true);
   private final AtomicLong deviceReads = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -68,7 +70,8 @@ public final class Reconciler implements AutoCloseable {
   private volatile ScheduledFuture<?> retry;
 
   /**
-   * @param executor runs reconciliations; a single thread is enough (runs never overlap)
+   * @param executor runs reconciliations; a single thread is enough, and more never run two at
+   *     once
    */
   public Reconciler(String device, WireGuardBackend backend, Supplier<DesiredMesh> desired,
       Supplier<Boolean> ready, Optional<PrivateKey> privateKey, OptionalInt listenPort,
@@ -114,6 +117,17 @@ public final class Reconciler implements AutoCloseable {
 
   private void run() {
     pending.set(false);
+    // Runs never overlap, even on a multi-threaded executor: a signal during a run queues the
+    // next run, which waits here for this one (the held state and the supplier's are not shared).
+    runLock.lock();
+    try {
+      runExclusively();
+    } finally {
+      runLock.unlock();
+    }
+  }
+
+  private void runExclusively() {
     if (closed.get()) return;
     if (!ready.get()) return; // a later signal (sync, resync) brings us back
     runs.incrementAndGet();
