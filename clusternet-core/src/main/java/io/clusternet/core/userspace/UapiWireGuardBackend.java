@@ -217,7 +217,7 @@ public final class UapiWireGuardBackend implements WireGuardBackend {
       } catch (BackendException e) {
         c.close();
         boolean stale = reused && e.reason() == Reason.IO_ERROR && c.in.bytesRead() == before
-            && !c.timedOut.get();
+            && !c.timedOut.get() && !Thread.currentThread().isInterrupted();
         if (!stale) throw e;
         c = null; // the kept connection was dead before it answered: once more, on a fresh one
         reused = false;
