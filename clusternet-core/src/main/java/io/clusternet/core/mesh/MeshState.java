@@ -140,22 +140,25 @@ public final class MeshState {
         if (affected.add(owner)) frontier.addAll(candidates.get(owner).allowedIps());
       }
     }
-    List<DesiredPeer> order = new ArrayList<>(affected.size());
+    record Placing(java.time.Instant created, DesiredPeer peer) {}
+    List<Placing> order = new ArrayList<>(affected.size());
     for (String name : affected) {
-      if (!candidates.containsKey(name)) continue; // replaced again in this update, no peer now
+      DesiredPeer candidate = candidates.get(name);
+      if (candidate == null) continue; // replaced again in this update, no peer now
       unplace(name, keys);
       overlapExclusions.remove(name);
       touched.add(name);
-      order.add(candidates.get(name));
+      order.add(new Placing(nodes.get(name).created(), candidate));
     }
     // The overlap rule, as MeshMapper states it: the older node (then the smaller name) keeps
     // contested allowed IPs; our own ranges always win. Nodes outside these components overlap
     // none of these, so only our own ranges need to be claimed first.
-    order.sort(Comparator.comparing((DesiredPeer p) -> nodes.get(p.nodeName()).created())
-        .thenComparing(DesiredPeer::nodeName));
+    order.sort(Comparator.comparing(Placing::created)
+        .thenComparing(x -> x.peer().nodeName()));
     PrefixSet taken = new PrefixSet();
     for (IpPrefix c : config.selfPodCidrs()) taken.add(c, config.selfName() + " (this node)");
-    for (DesiredPeer p : order) {
+    for (Placing placing : order) {
+      DesiredPeer p = placing.peer();
       String conflict = null;
       for (IpPrefix mine : p.allowedIps()) {
         String other = taken.overlap(mine);
