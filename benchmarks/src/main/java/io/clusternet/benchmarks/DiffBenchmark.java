@@ -224,13 +224,8 @@ public class DiffBenchmark {
     serviceTable.upsert(n); // the informer thread's part
     io.clusternet.core.mesh.NodeSource.Changes changes =
         serviceTable.changesSince(serviceVersion).orElseThrow();
-    DesiredMesh mesh = serviceState.update(changes.upserts(), changes.removals());
-    PeerPlan plan = PeerDiff.computeSince(mesh, serviceApplied, serviceIndex, Optional.of(self),
-        OptionalInt.of(51820));
-    serviceIndex.apply(plan);
-    serviceApplied = mesh;
-    serviceVersion = changes.version();
-    return plan;
+    return planAndApply(serviceState.update(changes.upserts(), changes.removals()),
+        changes.version());
   }
 
   /** As {@link #serviceOneChangedPath}, but taking a full snapshot of the table (each resync). */
@@ -238,12 +233,16 @@ public class DiffBenchmark {
   public PeerPlan serviceOneChangedPathWithSnapshot() {
     NodeInfo n = (flip++ & 1) == 0 ? changedNode : originalNode;
     serviceTable.upsert(n);
-    DesiredMesh mesh = serviceState.sync(serviceTable.snapshot());
+    return planAndApply(serviceState.sync(serviceTable.snapshot()), serviceTable.version());
+  }
+
+  /** The reconciler's part: diff since the applied mesh, update the held index. */
+  private PeerPlan planAndApply(DesiredMesh mesh, long version) {
     PeerPlan plan = PeerDiff.computeSince(mesh, serviceApplied, serviceIndex, Optional.of(self),
         OptionalInt.of(51820));
     serviceIndex.apply(plan);
     serviceApplied = mesh;
-    serviceVersion = serviceTable.version();
+    serviceVersion = version;
     return plan;
   }
 

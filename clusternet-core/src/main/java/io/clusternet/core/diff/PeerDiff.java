@@ -43,26 +43,20 @@ public final class PeerDiff {
    */
   public static PeerPlan compute(SortedMap<PublicKey, DesiredPeer> desired, DeviceIndex actual,
       Optional<PrivateKey> privateKey, OptionalInt listenPort) {
-    List<PeerPlan.Change> reasons = new ArrayList<>();
-    DeviceConfig.Builder device = DeviceConfig.builder();
-    deviceChanges(actual, privateKey, listenPort, device, reasons);
-    List<PeerConfig> add = new ArrayList<>();
-    List<PeerConfig> update = new ArrayList<>();
+    Planner plan = new Planner(actual, privateKey, listenPort);
     int matched = 0;
     for (DesiredPeer want : desired.values()) { // sorted by key
-      if (peerChange(want, actual, add, update, reasons)) matched++;
+      if (plan.want(want)) matched++;
     }
-    List<PublicKey> remove = new ArrayList<>();
     if (matched < actual.size()) { // in steady state every device peer is wanted: no scan
+      List<PublicKey> unwanted = new ArrayList<>();
       for (PublicKey k : actual.keys()) {
-        if (!desired.containsKey(k)) remove.add(k);
+        if (!desired.containsKey(k)) unwanted.add(k);
       }
-      remove.sort(null);
-      for (PublicKey k : remove) {
-        reasons.add(new PeerPlan.Change("remove", k, null, "no node has this key"));
-      }
+      unwanted.sort(null);
+      unwanted.forEach(plan::remove);
     }
-    return new PeerPlan(device.build(), add, update, remove, reasons);
+    return plan.build();
   }
 
   /**
@@ -78,24 +72,16 @@ public final class PeerDiff {
     if (changed.isEmpty()) {
       return computeSince(desired.peers(), previous.peers(), actual, privateKey, listenPort);
     }
-    List<PeerPlan.Change> reasons = new ArrayList<>();
-    DeviceConfig.Builder device = DeviceConfig.builder();
-    deviceChanges(actual, privateKey, listenPort, device, reasons);
-    List<PeerConfig> add = new ArrayList<>();
-    List<PeerConfig> update = new ArrayList<>();
-    List<PublicKey> remove = new ArrayList<>();
-    List<PeerPlan.Change> removeReasons = new ArrayList<>();
+    Planner plan = new Planner(actual, privateKey, listenPort);
     for (PublicKey k : changed.get()) { // sorted, like the maps
       DesiredPeer want = desired.peers().get(k);
       if (want != null) {
-        peerChange(want, actual, add, update, reasons);
+        plan.want(want);
       } else if (previous.peers().containsKey(k) && actual.peer(k) != null) {
-        remove.add(k);
-        removeReasons.add(new PeerPlan.Change("remove", k, null, "no node has this key"));
+        plan.remove(k);
       }
     }
-    reasons.addAll(removeReasons);
-    return new PeerPlan(device.build(), add, update, remove, reasons);
+    return plan.build();
   }
 
   /**
@@ -111,13 +97,7 @@ public final class PeerDiff {
   public static PeerPlan computeSince(SortedMap<PublicKey, DesiredPeer> desired,
       SortedMap<PublicKey, DesiredPeer> previous, DeviceIndex actual,
       Optional<PrivateKey> privateKey, OptionalInt listenPort) {
-    List<PeerPlan.Change> reasons = new ArrayList<>();
-    DeviceConfig.Builder device = DeviceConfig.builder();
-    deviceChanges(actual, privateKey, listenPort, device, reasons);
-    List<PeerConfig> add = new ArrayList<>();
-    List<PeerConfig> update = new ArrayList<>();
-    List<PublicKey> remove = new ArrayList<>();
-    List<PeerPlan.Change> removeReasons = new ArrayList<>();
+    Planner plan = new Planner(actual, privateKey, listenPort);
     if (desired != previous) {
       Iterator<Map.Entry<PublicKey, DesiredPeer>> wants = desired.entrySet().iterator();
       Iterator<Map.Entry<PublicKey, DesiredPeer>> hads = previous.entrySet().iterator();
@@ -127,53 +107,69 @@ public final class PeerDiff {
         int c = want == null ? 1 : had == null ? -1
             : want.getKey() == had.getKey() ? 0 : want.getKey().compareTo(had.getKey());
         if (c <= 0) {
-          if (c < 0 || want.getValue() != had.getValue()) {
-            peerChange(want.getValue(), actual, add, update, reasons);
-          }
+          if (c < 0 || want.getValue() != had.getValue()) plan.want(want.getValue());
           want = wants.hasNext() ? wants.next() : null;
           if (c == 0) had = hads.hasNext() ? hads.next() : null;
         } else {
-          if (actual.peer(had.getKey()) != null) {
-            remove.add(had.getKey());
-            removeReasons.add(new PeerPlan.Change("remove", had.getKey(), null,
-                "no node has this key"));
-          }
+          if (actual.peer(had.getKey()) != null) plan.remove(had.getKey());
           had = hads.hasNext() ? hads.next() : null;
         }
       }
     }
-    reasons.addAll(removeReasons);
-    return new PeerPlan(device.build(), add, update, remove, reasons);
+    return plan.build();
   }
 
-  private static void deviceChanges(DeviceIndex actual, Optional<PrivateKey> privateKey,
-      OptionalInt listenPort, DeviceConfig.Builder device, List<PeerPlan.Change> reasons) {
-    if (privateKey.isPresent() && !privateKey.equals(actual.privateKey())) {
-      device.privateKey(privateKey.get());
-      reasons.add(new PeerPlan.Change("device", null, null, "private key differs"));
-    }
-    if (listenPort.isPresent() && listenPort.getAsInt() != actual.listenPort()) {
-      device.listenPort(listenPort.getAsInt());
-      reasons.add(new PeerPlan.Change("device", null, null,
-          "listen port " + actual.listenPort() + " -> " + listenPort.getAsInt()));
-    }
-  }
+  /**
+   * One plan being made, the same way for every diff: device settings first, then additions and
+   * updates in the order given (key order), then removals, each with its reason.
+   */
+  private static final class Planner {
+    private final DeviceIndex actual;
+    private final DeviceConfig.Builder device = DeviceConfig.builder();
+    private final List<PeerPlan.Change> reasons = new ArrayList<>();
+    private final List<PeerConfig> add = new ArrayList<>();
+    private final List<PeerConfig> update = new ArrayList<>();
+    private final List<PublicKey> remove = new ArrayList<>();
+    private final List<PeerPlan.Change> removeReasons = new ArrayList<>();
 
-  /** Adds what it takes to make the device's entry for {@code want} match it; true if present. */
-  private static boolean peerChange(DesiredPeer want, DeviceIndex actual, List<PeerConfig> add,
-      List<PeerConfig> update, List<PeerPlan.Change> reasons) {
-    PeerState have = actual.peer(want.publicKey());
-    if (have == null) {
-      add.add(newPeer(want));
-      reasons.add(new PeerPlan.Change("add", want.publicKey(), want.nodeName(), null));
-      return false;
+    Planner(DeviceIndex actual, Optional<PrivateKey> privateKey, OptionalInt listenPort) {
+      this.actual = actual;
+      if (privateKey.isPresent() && !privateKey.equals(actual.privateKey())) {
+        device.privateKey(privateKey.get());
+        reasons.add(new PeerPlan.Change("device", null, null, "private key differs"));
+      }
+      if (listenPort.isPresent() && listenPort.getAsInt() != actual.listenPort()) {
+        device.listenPort(listenPort.getAsInt());
+        reasons.add(new PeerPlan.Change("device", null, null,
+            "listen port " + actual.listenPort() + " -> " + listenPort.getAsInt()));
+      }
     }
-    String why = difference(want, have);
-    if (why != null) {
-      update.add(config(want));
-      reasons.add(new PeerPlan.Change("update", want.publicKey(), want.nodeName(), why));
+
+    /** Makes the device's entry for {@code want} match it; true if the device has the peer. */
+    boolean want(DesiredPeer want) {
+      PeerState have = actual.peer(want.publicKey());
+      if (have == null) {
+        add.add(newPeer(want));
+        reasons.add(new PeerPlan.Change("add", want.publicKey(), want.nodeName(), null));
+        return false;
+      }
+      String why = difference(want, have);
+      if (why != null) {
+        update.add(config(want));
+        reasons.add(new PeerPlan.Change("update", want.publicKey(), want.nodeName(), why));
+      }
+      return true;
     }
-    return true;
+
+    void remove(PublicKey key) {
+      remove.add(key);
+      removeReasons.add(new PeerPlan.Change("remove", key, null, "no node has this key"));
+    }
+
+    PeerPlan build() {
+      reasons.addAll(removeReasons);
+      return new PeerPlan(device.build(), add, update, remove, reasons);
+    }
   }
 
   private static String difference(DesiredPeer want, PeerState have) {
