@@ -151,6 +151,10 @@ class ClusterNetWithApiServerTest {
     start();
     await("key replaced", WAIT, () -> net.publicKey().toBase64()
         .equals(api.nodeAnnotation("n0", ANN)));
+    // The server applies the patch before our client has read the reply and recorded what it
+    // replaced: wait for the report itself (issue 19), not just for the server's view.
+    await("replacement reported", WAIT, () -> net.health().lastError()
+        .filter(e -> e.contains(stale)).isPresent());
     assertThat(net.health().lastError()).hasValueSatisfying(e -> assertThat(e).contains(stale));
   }
 
