@@ -317,13 +317,15 @@ public final class ClusterNet extends AbstractIdleService {
         try {
           own.add(IpPrefix.parse(c.strip()));
         } catch (AddressFormatException e) {
-          log.warn("{}: our own pod CIDR {} does not parse", config.nodeName, c);
+          log.warn("{}: our own pod CIDR {} does not parse", config.nodeName,
+              io.clusternet.core.mesh.Untrusted.quote(c));
         }
       }
     }
     MeshMapper.Config mapping = new MeshMapper.Config(config.nodeName,
         key.publicKey(), own, config.annotationKey, config.listenPort, config.family,
-        config.includeNodeAddress, config.persistentKeepalive);
+        config.includeNodeAddress, config.persistentKeepalive, config.clusterCidrs,
+        config.minIpv4PodCidrLength, config.minIpv6PodCidrLength);
     if (meshState == null || !meshState.config().equals(mapping)) {
       meshState = new MeshState(mapping); // first run, or our own pod CIDRs changed
     }
@@ -449,7 +451,8 @@ public final class ClusterNet extends AbstractIdleService {
           peers.add(new ClusterNetStatus.Peer(Optional.ofNullable(d).map(DesiredPeer::nodeName),
               p.publicKey(), p.endpoint(), p.allowedIps(),
               p.lastHandshake().map(h -> Duration.between(h, t).isNegative() ? Duration.ZERO
-                  : Duration.between(h, t)), p.receiveBytes(), p.transmitBytes()));
+                  : Duration.between(h, t)), p.receiveBytes(), p.transmitBytes(),
+              Optional.ofNullable(d).flatMap(DesiredPeer::note)));
         }
       }
     } catch (BackendException e) {
@@ -488,6 +491,8 @@ public final class ClusterNet extends AbstractIdleService {
     private String annotationKey = DEFAULT_ANNOTATION;
     private MeshMapper.AddressFamily family = MeshMapper.AddressFamily.PREFER_IPV4;
     private boolean includeNodeAddress;
+    private int minIpv4PodCidrLength = MeshMapper.DEFAULT_MIN_IPV4_POD_CIDR_LENGTH;
+    private int minIpv6PodCidrLength = MeshMapper.DEFAULT_MIN_IPV6_POD_CIDR_LENGTH;
     private ScheduledExecutorService scheduler;
     private java.time.Clock clock = java.time.Clock.systemUTC();
     private boolean keepOnStop;
@@ -572,7 +577,11 @@ public final class ClusterNet extends AbstractIdleService {
       return this;
     }
 
-    /** Optional: a cluster CIDR routed into the interface (needs a link backend). Default none. */
+    /**
+     * Optional: a cluster CIDR routed into the interface (needs a link backend). Every node's pod
+     * CIDR of this family must lie inside one of the cluster CIDRs given, or the node is
+     * excluded ({@code BAD_PREFIX}). Default none.
+     */
     public Builder clusterCidr(IpPrefix cidr) {
       clusterCidrs.add(Objects.requireNonNull(cidr, "cidr"));
       return this;
@@ -620,6 +629,21 @@ public final class ClusterNet extends AbstractIdleService {
       return this;
     }
 
+    /**
+     * Optional: the shortest pod CIDR accepted from a node, in prefix bits per family, for a
+     * family without a {@link #clusterCidr}: a node claiming a wider one (or {@code /0}, always)
+     * is excluded ({@code BAD_PREFIX}), since its peer would accept packets from, and route to, the
+     * whole range. Default {@value MeshMapper#DEFAULT_MIN_IPV4_POD_CIDR_LENGTH} for IPv4 and
+     * {@value MeshMapper#DEFAULT_MIN_IPV6_POD_CIDR_LENGTH} for IPv6 (Kubernetes gives nodes /24
+     * and /64 by default). {@link #build()} throws unless {@code ipv4} is 1-32 and {@code ipv6}
+     * 1-128.
+     */
+    public Builder minimumPodCidrLength(int ipv4, int ipv6) {
+      this.minIpv4PodCidrLength = ipv4;
+      this.minIpv6PodCidrLength = ipv6;
+      return this;
+    }
+
     /** Optional: the scheduler for reconciliation (default: a daemon thread of our own). */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -661,6 +685,11 @@ public final class ClusterNet extends AbstractIdleService {
         throw new IllegalStateException("listenPort must be 1-65535: " + listenPort);
       }
       if (mtu < 1280 || mtu > 65535) throw new IllegalStateException("mtu must be >= 1280: " + mtu);
+      if (minIpv4PodCidrLength < 1 || minIpv4PodCidrLength > 32
+          || minIpv6PodCidrLength < 1 || minIpv6PodCidrLength > 128) {
+        throw new IllegalStateException("minimumPodCidrLength must be 1-32 (IPv4) and 1-128 "
+            + "(IPv6): " + minIpv4PodCidrLength + ", " + minIpv6PodCidrLength);
+      }
       if (resyncPeriod.isNegative() || resyncPeriod.isZero()) {
         throw new IllegalStateException("resyncPeriod must be positive");
       }

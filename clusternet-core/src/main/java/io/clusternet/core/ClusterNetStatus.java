@@ -4,6 +4,7 @@ import io.clusternet.api.crypto.PublicKey;
 import io.clusternet.api.net.Endpoint;
 import io.clusternet.api.net.IpPrefix;
 import io.clusternet.core.mesh.Exclusion;
+import io.clusternet.core.mesh.Untrusted;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -56,19 +57,34 @@ public record ClusterNetStatus(String nodeName, String interfaceName, String mod
    * @param handshakeAge time since the last handshake, if there was one
    * @param receiveBytes bytes received
    * @param transmitBytes bytes sent
+   * @param note a caveat from the mapping, such as a link-local endpoint ({@link
+   *     io.clusternet.core.mesh.DesiredPeer#note()})
    */
   public record Peer(Optional<String> nodeName, PublicKey publicKey, Optional<Endpoint> endpoint,
       List<IpPrefix> allowedIps, Optional<Duration> handshakeAge, long receiveBytes,
-      long transmitBytes) {
+      long transmitBytes, Optional<String> note) {
     public Peer {
       allowedIps = List.copyOf(allowedIps);
+      java.util.Objects.requireNonNull(note, "note");
+    }
+
+    /** A peer without a note. */
+    public Peer(Optional<String> nodeName, PublicKey publicKey, Optional<Endpoint> endpoint,
+        List<IpPrefix> allowedIps, Optional<Duration> handshakeAge, long receiveBytes,
+        long transmitBytes) {
+      this(nodeName, publicKey, endpoint, allowedIps, handshakeAge, receiveBytes, transmitBytes,
+          Optional.empty());
     }
   }
 
-  /** A table a WireGuard user recognises, like {@code wg show}, and the excluded nodes. */
+  /**
+   * A table a WireGuard user recognises, like {@code wg show}, and the excluded nodes. Every
+   * text that may come from outside (node names, exclusion details, errors, notes) is {@linkplain
+   * Untrusted#lineSafe escaped and cut short}, so no value can add a line or run on for pages.
+   */
   public String format() {
     StringBuilder b = new StringBuilder();
-    b.append("node: ").append(nodeName).append("  interface: ").append(interfaceName)
+    b.append("node: ").append(name(nodeName)).append("  interface: ").append(name(interfaceName))
         .append(" (").append(mode).append(")\n");
     b.append("  public key: ").append(publicKey).append("\n");
     b.append("  listening port: ").append(listenPort).append("\n");
@@ -76,10 +92,13 @@ public record ClusterNetStatus(String nodeName, String interfaceName, String mod
         .append(" (running=").append(health.running()).append(", synced=")
         .append(health.informerSynced()).append(", device=").append(health.deviceUp())
         .append(", key published=").append(health.keyPublished()).append(")")
-        .append(health.lastError().map(e -> "\n  last error: " + e).orElse("")).append("\n");
+        .append(health.lastError().map(e -> "\n  last error: " + Untrusted.lineSafe(e))
+            .orElse("")).append("\n");
     for (Peer p : peers) {
       b.append("\npeer: ").append(p.publicKey())
-          .append(p.nodeName().map(n -> "  (node " + n + ")").orElse("  (stray)")).append("\n");
+          .append(p.nodeName().map(n -> "  (node " + name(n) + ")").orElse("  (stray)"))
+          .append("\n");
+      p.note().ifPresent(n -> b.append("  note: ").append(Untrusted.lineSafe(n)).append("\n"));
       b.append("  endpoint: ").append(p.endpoint().map(Object::toString).orElse("(none)"))
           .append("\n");
       b.append("  allowed ips: ").append(p.allowedIps().isEmpty() ? "(none)"
@@ -93,10 +112,14 @@ public record ClusterNetStatus(String nodeName, String interfaceName, String mod
     if (!excluded.isEmpty()) {
       b.append("\nexcluded nodes:\n");
       for (Exclusion e : excluded) {
-        b.append("  ").append(e.nodeName()).append(": ").append(e.reason()).append(" - ")
-            .append(e.detail()).append("\n");
+        b.append("  ").append(name(e.nodeName())).append(": ").append(e.reason()).append(" - ")
+            .append(Untrusted.lineSafe(e.detail())).append("\n");
       }
     }
     return b.toString();
+  }
+
+  private static String name(String name) {
+    return Untrusted.lineSafe(name, Untrusted.MAX_VALUE);
   }
 }

@@ -3,6 +3,7 @@ package io.clusternet.core.diff;
 import io.clusternet.api.crypto.PublicKey;
 import io.clusternet.api.wg.DeviceConfig;
 import io.clusternet.api.wg.PeerConfig;
+import io.clusternet.core.mesh.Untrusted;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -41,7 +42,8 @@ public record PeerPlan(DeviceConfig deviceConfig, List<PeerConfig> add, List<Pee
   public record Change(String what, PublicKey key, String node, String detail) {
     @Override
     public String toString() {
-      return what + (key == null ? "" : " " + key) + (node == null ? "" : " for node " + node)
+      return what + (key == null ? "" : " " + key) + (node == null ? "" : " for node "
+          + Untrusted.lineSafe(node, Untrusted.MAX_VALUE))
           + (detail == null ? "" : ": " + detail);
     }
   }

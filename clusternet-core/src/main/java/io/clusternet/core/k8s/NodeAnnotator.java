@@ -70,7 +70,8 @@ public final class NodeAnnotator {
     if (wanted.equals(current)) return new Result(false, Optional.empty());
     if (current != null) {
       log.warn("node {} carries a different WireGuard key {} in {}; replacing it with this node's "
-          + "key {} (the private key on disk is the node's identity)", nodeName, current,
+          + "key {} (the private key on disk is the node's identity)", nodeName,
+          io.clusternet.core.mesh.Untrusted.quote(current),
           annotationKey, wanted);
     }
     String rv = node.getMetadata().getResourceVersion();

@@ -7,7 +7,8 @@ import java.util.Objects;
  *
  * @param nodeName the node
  * @param reason the kind of problem
- * @param detail a human-readable explanation (never key material beyond public keys)
+ * @param detail a human-readable explanation (never key material beyond public keys; values
+ *     from the node are escaped and cut short, see {@link Untrusted})
  */
 public record Exclusion(String nodeName, Reason reason, String detail) {
   public Exclusion {
@@ -30,6 +31,8 @@ public record Exclusion(String nodeName, Reason reason, String detail) {
     DUPLICATE_KEY,
     /** The node's allowed IPs overlap an older node's (or ours). */
     OVERLAPPING_ALLOWED_IPS,
+    /** An older node has the same endpoint (the same InternalIP), as in some Vagrant setups. */
+    DUPLICATE_ENDPOINT,
     /** The node publishes our own public key. */
     OWN_KEY
   }

@@ -7,6 +7,7 @@ import io.clusternet.api.net.Endpoint;
 import io.clusternet.api.net.IpPrefix;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -15,11 +16,22 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Maps every node but our own to a desired peer: endpoint = its InternalIP (family preference
- * configurable) and the listen port; allowed IPs = its pod CIDRs, canonicalised (optionally plus
- * its own address); public key from the annotation. A node that cannot become a peer is excluded
- * with a reason; the checks across nodes (duplicate keys, overlapping allowed IPs) are
- * deterministic: the older node (then the smaller name) keeps contested allowed IPs.
+ * Maps every node but our own to a desired peer: endpoint = its InternalIP and the listen port;
+ * allowed IPs = its pod CIDRs, canonicalised (optionally plus its own address); public key from
+ * the annotation. A node that cannot become a peer is excluded with a reason; one bad node never
+ * disturbs the others.
+ *
+ * <p>The endpoint address is the first routable InternalIP of the preferred family, else of the
+ * other family (unless the family is {@code *_ONLY}); link-local addresses only when no routable
+ * one exists (the peer then carries a {@linkplain DesiredPeer#note() note}); unspecified,
+ * loopback, multicast, broadcast and {@code 0.0.0.0/8} addresses never. A pod CIDR must lie inside
+ * a configured cluster CIDR of its family, or, with none, be no wider than the configured
+ * minimum ({@code /0} never): an over-wide claim excludes its node, never the others.
+ *
+ * <p>The checks across nodes (overlapping allowed IPs, shared endpoints, duplicate keys) are
+ * deterministic: the older node (then the smaller name) keeps contested allowed IPs and a
+ * contested endpoint; a key published by two nodes holding their ranges and endpoints goes to
+ * neither. Text from the nodes is {@linkplain Untrusted escaped} in every exclusion's detail.
  */
 public final class MeshMapper {
 
@@ -33,6 +45,11 @@ public final class MeshMapper {
     IPV6_ONLY
   }
 
+  /** Default {@link Config#minIpv4PodCidrLength()}: an IPv4 pod CIDR must be /16 or longer. */
+  public static final int DEFAULT_MIN_IPV4_POD_CIDR_LENGTH = 16;
+  /** Default {@link Config#minIpv6PodCidrLength()}: an IPv6 pod CIDR must be /48 or longer. */
+  public static final int DEFAULT_MIN_IPV6_POD_CIDR_LENGTH = 48;
+
   /**
    * What the mapping needs to know.
    *
@@ -44,10 +61,16 @@ public final class MeshMapper {
    * @param family endpoint address family preference
    * @param includeNodeAddress add each node's own address (/32 or /128) to its allowed IPs
    * @param persistentKeepalive keepalive for every peer (zero: off)
+   * @param clusterCidrs the cluster's pod networks: a node's pod CIDR of a family that has one
+   *     here must lie inside one of them (empty: none configured)
+   * @param minIpv4PodCidrLength for IPv4 when {@code clusterCidrs} has no IPv4 prefix: the
+   *     shortest pod CIDR accepted, 1-32 bits ({@code /0} is always refused)
+   * @param minIpv6PodCidrLength the same for IPv6, 1-128 bits
    */
   public record Config(String selfName, PublicKey selfKey, List<IpPrefix> selfPodCidrs,
       String annotationKey, int listenPort, AddressFamily family, boolean includeNodeAddress,
-      Duration persistentKeepalive) {
+      Duration persistentKeepalive, List<IpPrefix> clusterCidrs, int minIpv4PodCidrLength,
+      int minIpv6PodCidrLength) {
     public Config {
       Objects.requireNonNull(selfName, "selfName");
       Objects.requireNonNull(selfKey, "selfKey");
@@ -55,6 +78,35 @@ public final class MeshMapper {
       Objects.requireNonNull(annotationKey, "annotationKey");
       Objects.requireNonNull(family, "family");
       Objects.requireNonNull(persistentKeepalive, "persistentKeepalive");
+      clusterCidrs = List.copyOf(clusterCidrs);
+      if (minIpv4PodCidrLength < 1 || minIpv4PodCidrLength > 32) {
+        throw new IllegalArgumentException(
+            "minIpv4PodCidrLength must be 1-32: " + minIpv4PodCidrLength);
+      }
+      if (minIpv6PodCidrLength < 1 || minIpv6PodCidrLength > 128) {
+        throw new IllegalArgumentException(
+            "minIpv6PodCidrLength must be 1-128: " + minIpv6PodCidrLength);
+      }
+    }
+
+    /**
+     * A config without cluster CIDRs and with the default minimum pod CIDR lengths ({@link
+     * #DEFAULT_MIN_IPV4_POD_CIDR_LENGTH}, {@link #DEFAULT_MIN_IPV6_POD_CIDR_LENGTH}).
+     */
+    public Config(String selfName, PublicKey selfKey, List<IpPrefix> selfPodCidrs,
+        String annotationKey, int listenPort, AddressFamily family, boolean includeNodeAddress,
+        Duration persistentKeepalive) {
+      this(selfName, selfKey, selfPodCidrs, annotationKey, listenPort, family, includeNodeAddress,
+          persistentKeepalive, List.of(), DEFAULT_MIN_IPV4_POD_CIDR_LENGTH,
+          DEFAULT_MIN_IPV6_POD_CIDR_LENGTH);
+    }
+
+    /** This config with other pod CIDR limits (see the record's parameters). */
+    public Config withPodCidrLimits(List<IpPrefix> clusterCidrs, int minIpv4PodCidrLength,
+        int minIpv6PodCidrLength) {
+      return new Config(selfName, selfKey, selfPodCidrs, annotationKey, listenPort, family,
+          includeNodeAddress, persistentKeepalive, clusterCidrs, minIpv4PodCidrLength,
+          minIpv6PodCidrLength);
     }
   }
 
@@ -79,61 +131,209 @@ public final class MeshMapper {
     String keyText = node.annotations().get(config.annotationKey());
     if (keyText == null || keyText.isBlank()) {
       return Result.excluded(node, Exclusion.Reason.NO_KEY,
-          "no " + config.annotationKey() + " annotation");
+          "no " + Untrusted.lineSafe(config.annotationKey()) + " annotation");
     }
     PublicKey key;
     try {
       key = PublicKey.fromBase64(keyText.strip());
     } catch (KeyFormatException e) {
       return Result.excluded(node, Exclusion.Reason.BAD_KEY,
-          "annotation " + config.annotationKey() + ": " + e.getMessage());
+          Untrusted.lineSafe("annotation " + config.annotationKey() + ": " + e.getMessage()));
     }
     if (key.equals(config.selfKey())) {
       return Result.excluded(node, Exclusion.Reason.OWN_KEY,
           "publishes this node's own public key " + key);
     }
-    Optional<InetAddress> address = chooseAddress(node.internalIps(), config.family());
-    if (address.isEmpty()) {
+    Choice choice = chooseAddress(node.internalIps(), config.family());
+    if (choice.address() == null) {
       return Result.excluded(node, Exclusion.Reason.NO_ADDRESS,
-          "no usable InternalIP (" + config.family() + ") among " + node.internalIps());
+          "no usable InternalIP (" + config.family() + ") among " + choice.rejected());
     }
+    InetAddress address = choice.address();
     Set<IpPrefix> allowed = new TreeSet<>();
     for (String cidr : node.podCidrs()) {
+      IpPrefix prefix;
       try {
-        allowed.add(IpPrefix.parse(cidr.strip()));
+        prefix = IpPrefix.parse(cidr.strip());
       } catch (AddressFormatException e) {
-        return Result.excluded(node, Exclusion.Reason.BAD_PREFIX, "pod CIDR: " + e.getMessage());
+        return Result.excluded(node, Exclusion.Reason.BAD_PREFIX, "pod CIDR: " + describe(e));
       }
+      String problem = podCidrProblem(prefix, config);
+      if (problem != null) {
+        return Result.excluded(node, Exclusion.Reason.BAD_PREFIX, "pod CIDR " + prefix + problem);
+      }
+      allowed.add(prefix);
     }
-    if (config.includeNodeAddress()) allowed.add(IpPrefix.host(address.get()));
+    if (config.includeNodeAddress()) allowed.add(IpPrefix.host(address));
+    Optional<String> note = Optional.empty();
+    if (address.isLinkLocalAddress()) {
+      note = Optional.of("endpoint " + Endpoint.of(address, config.listenPort())
+          + " is link-local: the node has no routable InternalIP (" + config.family() + ")");
+    }
     DesiredPeer peer = new DesiredPeer(node.name(), key,
-        Endpoint.of(address.get(), config.listenPort()), new TreeSet<>(allowed),
-        config.persistentKeepalive());
+        Endpoint.of(address, config.listenPort()), new TreeSet<>(allowed),
+        config.persistentKeepalive(), note);
     return new Result(Optional.of(peer), Optional.empty());
   }
 
-  private static Optional<InetAddress> chooseAddress(List<String> ips, AddressFamily family) {
-    InetAddress v4 = null;
-    InetAddress v6 = null;
+  /**
+   * The checks across nodes, for candidates offered in age order (then name): a candidate is
+   * placed unless one of its allowed IPs overlaps ours or a placed node's, or a placed node has
+   * its endpoint. A placed node holds its ranges and endpoint even if it later loses its key to
+   * a duplicate, so a newcomer can never take them over while that node has a problem.
+   */
+  static final class Placement {
+    private final PrefixSet taken = new PrefixSet();
+    private final java.util.Map<Endpoint, String> endpoints = new java.util.HashMap<>();
+
+    Placement(Config config) {
+      for (IpPrefix c : config.selfPodCidrs()) {
+        taken.add(c, name(config.selfName()) + " (this node)");
+      }
+    }
+
+    /** Places {@code p} and returns null, or returns why it cannot be placed. */
+    Exclusion place(DesiredPeer p) {
+      for (IpPrefix mine : p.allowedIps()) {
+        String other = taken.overlap(mine);
+        if (other != null) {
+          return new Exclusion(p.nodeName(), Exclusion.Reason.OVERLAPPING_ALLOWED_IPS,
+              mine + " overlaps " + other);
+        }
+      }
+      String holder = endpoints.get(p.endpoint());
+      if (holder != null) {
+        return new Exclusion(p.nodeName(), Exclusion.Reason.DUPLICATE_ENDPOINT,
+            "endpoint " + p.endpoint() + " is already " + holder + "'s (an older node)");
+      }
+      for (IpPrefix mine : p.allowedIps()) taken.add(mine, name(p.nodeName()));
+      endpoints.put(p.endpoint(), name(p.nodeName()));
+      return null;
+    }
+  }
+
+  /** The exclusion of a placed node whose key {@code others} (names, sorted) also publish. */
+  static Exclusion duplicateKey(DesiredPeer p, List<String> others) {
+    return new Exclusion(p.nodeName(), Exclusion.Reason.DUPLICATE_KEY, "public key "
+        + p.publicKey() + " is also published by "
+        + String.join(", ", others.stream().map(MeshMapper::name).toList()));
+  }
+
+  /** A node name as it appears in another node's exclusion detail: escaped, cut short. */
+  static String name(String nodeName) {
+    return Untrusted.lineSafe(nodeName, Untrusted.MAX_VALUE);
+  }
+
+  /**
+   * Why {@code prefix} may not be a pod CIDR (text following the prefix), or null if it may:
+   * inside a cluster CIDR of its family if there is one, else not {@code /0} and not shorter than
+   * the family's minimum. An over-wide claim would let the node send from (and receive) any
+   * address in it, and would make every later node that overlaps it an outcast.
+   */
+  private static String podCidrProblem(IpPrefix prefix, Config config) {
+    boolean familyConfigured = false;
+    for (IpPrefix c : config.clusterCidrs()) {
+      if (c.isIpv4() != prefix.isIpv4()) continue;
+      if (c.contains(prefix)) return null;
+      familyConfigured = true;
+    }
+    if (familyConfigured) {
+      return " lies outside the cluster CIDRs " + config.clusterCidrs();
+    }
+    int min = prefix.isIpv4() ? config.minIpv4PodCidrLength() : config.minIpv6PodCidrLength();
+    if (prefix.length() == 0 || prefix.length() < min) {
+      return " is wider than /" + min + ", the shortest pod CIDR accepted without a cluster CIDR";
+    }
+    return null;
+  }
+
+  /** A parse error's message with the rejected input escaped and cut short. */
+  private static String describe(AddressFormatException e) {
+    String message = e.getMessage();
+    String raw = "\"" + e.input() + "\"";
+    int at = message.lastIndexOf(raw);
+    return at < 0 ? Untrusted.lineSafe(message)
+        : Untrusted.lineSafe(message.substring(0, at)) + Untrusted.quote(e.input());
+  }
+
+  /** How an InternalIP can serve as an endpoint, best first. */
+  enum Usability {
+    /** Routable: loopback, multicast, link-local and the like excluded. */
+    ROUTABLE,
+    /** Link-local (169.254/16, fe80::/10): only when nothing routable exists. */
+    LINK_LOCAL,
+    /** Never: unspecified, loopback, multicast, broadcast, "this network" (0/8). */
+    UNUSABLE
+  }
+
+  /** The usability of {@code a} as another node's endpoint. */
+  static Usability usability(InetAddress a) {
+    byte[] b = a.getAddress();
+    if (a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isMulticastAddress()) {
+      return Usability.UNUSABLE;
+    }
+    if (b.length == 4 && (b[0] == 0 || (b[0] & b[1] & b[2] & b[3]) == (byte) 0xff)) {
+      return Usability.UNUSABLE; // 0.0.0.0/8 is "this network"; 255.255.255.255 broadcast
+    }
+    return a.isLinkLocalAddress() ? Usability.LINK_LOCAL : Usability.ROUTABLE;
+  }
+
+  private static String whyUnusable(InetAddress a) {
+    if (a.isAnyLocalAddress()) return "unspecified";
+    if (a.isLoopbackAddress()) return "loopback";
+    if (a.isMulticastAddress()) return "multicast";
+    return a.getAddress()[0] == 0 ? "\"this network\"" : "broadcast";
+  }
+
+  /**
+   * The chosen address (null if none) and, for the message when there is none, every InternalIP
+   * with why it was not taken.
+   */
+  private record Choice(InetAddress address, String rejected) {}
+
+  /**
+   * Picks the endpoint address: routable before link-local, then the family preference, then
+   * the order listed. Unusable addresses and text that is not an address are never chosen.
+   */
+  private static Choice chooseAddress(List<String> ips, AddressFamily family) {
+    InetAddress best = null;
+    int bestRank = Integer.MAX_VALUE;
+    List<String> rejected = new ArrayList<>();
     for (String ip : ips) {
       InetAddress a;
       try {
         // IpPrefix's literal parser: strict, never DNS.
         a = IpPrefix.parse(ip.strip() + (ip.contains(":") ? "/128" : "/32")).address();
       } catch (AddressFormatException e) {
+        rejected.add(Untrusted.quote(ip) + " (not an IP address)");
         continue;
       }
-      if (a.getAddress().length == 4) {
-        if (v4 == null) v4 = a;
-      } else if (v6 == null) {
-        v6 = a;
+      boolean v4 = a.getAddress().length == 4;
+      Usability u = usability(a);
+      if (u == Usability.UNUSABLE) {
+        rejected.add(Untrusted.quote(ip) + " (" + whyUnusable(a) + ")");
+        continue;
+      }
+      boolean preferred = switch (family) {
+        case PREFER_IPV4, IPV4_ONLY -> v4;
+        case PREFER_IPV6, IPV6_ONLY -> !v4;
+      };
+      if (!preferred && (family == AddressFamily.IPV4_ONLY || family == AddressFamily.IPV6_ONLY)) {
+        rejected.add(Untrusted.quote(ip) + " (other family)");
+        continue;
+      }
+      int rank = u.ordinal() * 2 + (preferred ? 0 : 1);
+      if (rank < bestRank) {
+        best = a;
+        bestRank = rank;
       }
     }
-    return Optional.ofNullable(switch (family) {
-      case PREFER_IPV4 -> v4 != null ? v4 : v6;
-      case PREFER_IPV6 -> v6 != null ? v6 : v4;
-      case IPV4_ONLY -> v4;
-      case IPV6_ONLY -> v6;
-    });
+    int shown = Math.min(rejected.size(), MAX_LISTED);
+    String text = "[" + String.join(", ", rejected.subList(0, shown))
+        + (rejected.size() > shown ? ", ... " + (rejected.size() - shown) + " more" : "") + "]";
+    return new Choice(best, text);
   }
+
+  /** How many rejected InternalIPs an exclusion's message lists. */
+  private static final int MAX_LISTED = 8;
 }

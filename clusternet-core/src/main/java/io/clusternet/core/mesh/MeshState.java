@@ -1,6 +1,7 @@
 package io.clusternet.core.mesh;
 
 import io.clusternet.api.crypto.PublicKey;
+import io.clusternet.api.net.Endpoint;
 import io.clusternet.api.net.IpPrefix;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,11 +24,11 @@ import org.pcollections.TreePMap;
  * change the outcome, so one changed node among 10,000 costs microseconds, not a full mapping.
  *
  * <p>The result is always exactly what {@link MeshMapper#map} gives for the same nodes (a
- * property test checks this against a plain full mapping after random changes): the overlap rule
- * is greedy in age order, and a node's outcome depends only on the nodes its allowed IPs overlap,
- * directly or through others, so an update re-places just the changed nodes' overlap components
- * (before and after the change); a public key's peer is recomputed only when a node holding it
- * was re-placed.
+ * property test checks this against a plain full mapping after random changes): the placement
+ * rule is greedy in age order, and a node's outcome depends only on the nodes its allowed IPs
+ * overlap or whose endpoint it shares, directly or through others, so an update re-places just
+ * the changed nodes' components (before and after the change); a public key's peer is recomputed
+ * only when a node holding it was re-placed.
  *
  * <p>Valid for one {@link MeshMapper.Config}; a different config needs a new state. Not
  * thread-safe.
@@ -38,7 +39,9 @@ public final class MeshState {
   private final Map<String, Exclusion> ownExclusions = new HashMap<>(); // the node's own data
   private final Map<String, DesiredPeer> candidates = new HashMap<>(); // its own data is fine
   private final CandidateIndex index = new CandidateIndex(); // every candidate's allowed IPs
-  private final Map<String, Exclusion> overlapExclusions = new HashMap<>();
+  private final Map<Endpoint, Set<String>> byEndpoint = new HashMap<>(); // candidates' endpoints
+  // Overlapping allowed IPs or a shared endpoint: the outcome of the age-order placement.
+  private final Map<String, Exclusion> placementExclusions = new HashMap<>();
   private final Map<String, DesiredPeer> placed = new HashMap<>(); // passed the overlap rule
   private final Map<PublicKey, TreeSet<String>> placedByKey = new HashMap<>();
   // Persistent (immutable, path-copying) maps: a snapshot of the mesh costs nothing, an update
@@ -105,18 +108,19 @@ public final class MeshState {
     Set<String> touched = new HashSet<>(); // names whose exclusion must be recomputed
     Set<String> affected = new HashSet<>(); // candidates to place again
     Deque<IpPrefix> frontier = new ArrayDeque<>(); // prefixes whose overlappers are affected
+    Deque<Endpoint> endpoints = new ArrayDeque<>(); // endpoints whose holders are affected
     Set<PublicKey> keys = new HashSet<>(); // keys whose peer must be recomputed
 
     for (String name : removals) {
       if (name.equals(config.selfName()) || nodes.remove(name) == null) continue;
-      forget(name, touched, frontier, keys);
+      forget(name, touched, frontier, endpoints, keys);
     }
     for (NodeInfo n : upserts) {
       if (n.name().equals(config.selfName())) continue;
       NodeInfo old = nodes.put(n.name(), n);
       if (old != null) {
         if (old == n || old.equals(n)) continue;
-        forget(n.name(), touched, frontier, keys);
+        forget(n.name(), touched, frontier, endpoints, keys);
         affected.remove(n.name()); // replaced twice in one update: only the last one counts
       }
       touched.add(n.name());
@@ -126,18 +130,30 @@ public final class MeshState {
         DesiredPeer p = r.peer().get();
         candidates.put(n.name(), p);
         for (IpPrefix ip : p.allowedIps()) index.add(ip, n.name());
+        byEndpoint.computeIfAbsent(p.endpoint(), k -> new HashSet<>(2)).add(n.name());
         affected.add(n.name());
         frontier.addAll(p.allowedIps());
+        endpoints.add(p.endpoint());
       }
     }
 
-    // The overlap components of the changed nodes, before and after the change.
+    // The components of the changed nodes (linked by overlapping allowed IPs or a shared
+    // endpoint), before and after the change.
     Set<String> found = new HashSet<>();
-    while (!frontier.isEmpty() && affected.size() < candidates.size()) { // else: all affected
+    while ((!frontier.isEmpty() || !endpoints.isEmpty())
+        && affected.size() < candidates.size()) { // else: all affected
       found.clear();
-      index.overlapping(frontier.pop(), found);
+      if (!frontier.isEmpty()) {
+        index.overlapping(frontier.pop(), found);
+      } else {
+        found.addAll(byEndpoint.getOrDefault(endpoints.pop(), Set.of()));
+      }
       for (String owner : found) {
-        if (affected.add(owner)) frontier.addAll(candidates.get(owner).allowedIps());
+        if (affected.add(owner)) {
+          DesiredPeer c = candidates.get(owner);
+          frontier.addAll(c.allowedIps());
+          endpoints.add(c.endpoint());
+        }
       }
     }
     record Placing(java.time.Instant created, DesiredPeer peer) {}
@@ -146,33 +162,24 @@ public final class MeshState {
       DesiredPeer candidate = candidates.get(name);
       if (candidate == null) continue; // replaced again in this update, no peer now
       unplace(name, keys);
-      overlapExclusions.remove(name);
+      placementExclusions.remove(name);
       touched.add(name);
       order.add(new Placing(nodes.get(name).created(), candidate));
     }
-    // The overlap rule, as MeshMapper states it: the older node (then the smaller name) keeps
-    // contested allowed IPs; our own ranges always win. Nodes outside these components overlap
-    // none of these, so only our own ranges need to be claimed first.
+    // The placement rule, as MeshMapper states it: the older node (then the smaller name) keeps
+    // contested allowed IPs and a contested endpoint; our own ranges always win. Nodes outside
+    // these components overlap none of these and share no endpoint with them, so only our own
+    // ranges need to be claimed first.
     order.sort(Comparator.comparing(Placing::created)
         .thenComparing(x -> x.peer().nodeName()));
-    PrefixSet taken = new PrefixSet();
-    for (IpPrefix c : config.selfPodCidrs()) taken.add(c, config.selfName() + " (this node)");
+    MeshMapper.Placement placement = new MeshMapper.Placement(config);
     for (Placing placing : order) {
       DesiredPeer p = placing.peer();
-      String conflict = null;
-      for (IpPrefix mine : p.allowedIps()) {
-        String other = taken.overlap(mine);
-        if (other != null) {
-          conflict = mine + " overlaps " + other;
-          break;
-        }
-      }
+      Exclusion conflict = placement.place(p);
       if (conflict != null) {
-        overlapExclusions.put(p.nodeName(), new Exclusion(p.nodeName(),
-            Exclusion.Reason.OVERLAPPING_ALLOWED_IPS, conflict));
+        placementExclusions.put(p.nodeName(), conflict);
         continue;
       }
-      for (IpPrefix mine : p.allowedIps()) taken.add(mine, p.nodeName());
       placed.put(p.nodeName(), p);
       placedByKey.computeIfAbsent(p.publicKey(), k -> new TreeSet<>()).add(p.nodeName());
       keys.add(p.publicKey());
@@ -209,7 +216,7 @@ public final class MeshState {
   private Exclusion exclusionOf(String name) {
     Exclusion own = ownExclusions.get(name);
     if (own != null) return own;
-    Exclusion overlap = overlapExclusions.get(name);
+    Exclusion overlap = placementExclusions.get(name);
     if (overlap != null) return overlap;
     DesiredPeer p = placed.get(name);
     if (p == null) return null;
@@ -217,21 +224,24 @@ public final class MeshState {
     if (holders.size() < 2) return null;
     List<String> others = new ArrayList<>(holders);
     others.remove(name);
-    return new Exclusion(name, Exclusion.Reason.DUPLICATE_KEY,
-        "public key " + p.publicKey() + " is also published by " + String.join(", ", others));
+    return MeshMapper.duplicateKey(p, others);
   }
 
   /** Drops everything derived from a node's previous data (the node itself is already gone). */
   private void forget(String name, Set<String> touched, Deque<IpPrefix> frontier,
-      Set<PublicKey> keys) {
+      Deque<Endpoint> endpoints, Set<PublicKey> keys) {
     touched.add(name);
     ownExclusions.remove(name);
-    overlapExclusions.remove(name);
+    placementExclusions.remove(name);
     unplace(name, keys);
     DesiredPeer old = candidates.remove(name);
     if (old != null) {
       for (IpPrefix ip : old.allowedIps()) index.remove(ip, name);
       frontier.addAll(old.allowedIps());
+      Set<String> holders = byEndpoint.get(old.endpoint());
+      holders.remove(name);
+      if (holders.isEmpty()) byEndpoint.remove(old.endpoint());
+      endpoints.add(old.endpoint());
     }
   }
 

@@ -1,7 +1,6 @@
 package io.clusternet.core.mesh;
 
 import io.clusternet.api.crypto.PublicKey;
-import io.clusternet.api.net.IpPrefix;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -28,29 +27,20 @@ final class ReferenceMapper {
       r.peer().ifPresent(candidates::add);
       r.exclusion().ifPresent(excluded::add);
     }
-    // Overlapping allowed IPs first: the older node (then the smaller name) keeps them, even if
-    // it is excluded for another reason, so a newcomer can never take over another node's range
-    // while that node has a problem; our own ranges always win.
+    // Overlapping allowed IPs and shared endpoints first: the older node (then the smaller name)
+    // keeps them, even if it is excluded for a duplicate key later, so a newcomer can never take
+    // over another node's range or endpoint while that node has a problem; our own ranges always
+    // win.
     candidates.sort(Comparator.comparing((DesiredPeer p) -> byName.get(p.nodeName()).created())
         .thenComparing(DesiredPeer::nodeName));
-    PrefixSet taken = new PrefixSet();
-    for (IpPrefix c : config.selfPodCidrs()) taken.add(c, config.selfName() + " (this node)");
+    MeshMapper.Placement placement = new MeshMapper.Placement(config);
     List<DesiredPeer> placed = new ArrayList<>();
     for (DesiredPeer p : candidates) {
-      String conflict = null;
-      for (IpPrefix mine : p.allowedIps()) {
-        String other = taken.overlap(mine);
-        if (other != null) {
-          conflict = mine + " overlaps " + other;
-          break;
-        }
-      }
+      Exclusion conflict = placement.place(p);
       if (conflict != null) {
-        excluded.add(new Exclusion(p.nodeName(), Exclusion.Reason.OVERLAPPING_ALLOWED_IPS,
-            conflict));
+        excluded.add(conflict);
         continue;
       }
-      for (IpPrefix mine : p.allowedIps()) taken.add(mine, p.nodeName());
       placed.add(p);
     }
     // Duplicate keys: nobody keeps a key that two nodes claim.
@@ -64,8 +54,7 @@ final class ReferenceMapper {
       if (same.size() > 1) {
         List<String> others = same.stream().map(DesiredPeer::nodeName)
             .filter(n -> !n.equals(p.nodeName())).sorted().toList();
-        excluded.add(new Exclusion(p.nodeName(), Exclusion.Reason.DUPLICATE_KEY,
-            "public key " + p.publicKey() + " is also published by " + String.join(", ", others)));
+        excluded.add(MeshMapper.duplicateKey(p, others));
       } else {
         peers.put(p.publicKey(), p);
       }
