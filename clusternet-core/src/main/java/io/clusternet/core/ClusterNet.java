@@ -301,8 +301,10 @@ public final class ClusterNet extends AbstractIdleService {
     lastFullMapping = System.nanoTime();
     List<NodeInfo> all = nodes.snapshot();
     List<IpPrefix> own = new ArrayList<>();
+    List<String> ownIps = List.of();
     for (NodeInfo n : all) {
       if (!n.name().equals(config.nodeName)) continue;
+      ownIps = n.internalIps();
       String published = n.annotations().get(config.annotationKey);
       if (keyPublished.get() && !key.publicKey().toBase64().equals(published)
           && recheckPending.compareAndSet(false, true)) {
@@ -325,9 +327,9 @@ public final class ClusterNet extends AbstractIdleService {
     MeshMapper.Config mapping = new MeshMapper.Config(config.nodeName,
         key.publicKey(), own, config.annotationKey, config.listenPort, config.family,
         config.includeNodeAddress, config.persistentKeepalive, config.clusterCidrs,
-        config.minIpv4PodCidrLength, config.minIpv6PodCidrLength);
+        config.minIpv4PodCidrLength, config.minIpv6PodCidrLength, ownIps);
     if (meshState == null || !meshState.config().equals(mapping)) {
-      meshState = new MeshState(mapping); // first run, or our own pod CIDRs changed
+      meshState = new MeshState(mapping); // first run, or our own pod CIDRs or IPs changed
     }
     DesiredMesh mesh;
     try {

@@ -98,12 +98,13 @@ class ClusterNetIncrementalTest {
   @Test
   void nodeChangesBetweenResyncsAreAppliedFromTheJournal() throws Exception {
     api = FakeApiServer.startOnRandomPort(); // only for publishing our key
-    api.createNode("n0", "192.0.2.1", List.of("10.0.0.0/24"), null);
+    // Our own InternalIP is one no other node has (a node with it would be DUPLICATE_ENDPOINT).
+    api.createNode("n0", "198.51.100.1", List.of("10.0.0.0/24"), null);
     FakeWireGuardBackend wg = new FakeWireGuardBackend(X25519::publicKey);
     wg.createDevice("clusternet");
     CountingSource source = new CountingSource();
-    source.upsert(new NodeInfo("n0", Instant.ofEpochSecond(1_000), Map.of(), List.of("192.0.2.1"),
-        List.of("10.0.0.0/24")));
+    source.upsert(new NodeInfo("n0", Instant.ofEpochSecond(1_000), Map.of(),
+        List.of("198.51.100.1"), List.of("10.0.0.0/24")));
     for (int i = 1; i <= 200; i++) {
       source.upsert(node(i, X25519.publicKey(X25519.generatePrivateKey()).toBase64(),
           "192.0.2." + i));
@@ -154,7 +155,8 @@ class ClusterNetIncrementalTest {
 
     // Our own node changes: the full path (our pod CIDRs are part of the mapping).
     source.upsert(new NodeInfo("n0", Instant.ofEpochSecond(1_000),
-        Map.of(ANN, net.publicKey().toBase64()), List.of("192.0.2.1"), List.of("10.0.0.0/23")));
+        Map.of(ANN, net.publicKey().toBase64()), List.of("198.51.100.1"),
+        List.of("10.0.0.0/23")));
     await("a full snapshot for our own node", WAIT,
         () -> source.snapshots.get() > snapshots);
     MeshMapper.Config wider = new MeshMapper.Config("n0", net.publicKey(),

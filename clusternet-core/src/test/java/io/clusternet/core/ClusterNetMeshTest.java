@@ -76,6 +76,10 @@ class ClusterNetMeshTest {
         .collect(Collectors.toSet());
   }
 
+  static String newKey() {
+    return X25519.publicKey(X25519.generatePrivateKey()).toBase64();
+  }
+
   Set<PublicKey> peerKeys(int i) throws Exception {
     return uapi.device(iface(i)).orElseThrow().peers().stream().map(PeerState::publicKey)
         .collect(Collectors.toSet());
@@ -157,6 +161,52 @@ class ClusterNetMeshTest {
         Map.of(ANN, X25519.publicKey(X25519.generatePrivateKey()).toBase64()));
     await("bad excluded", WAIT, () -> nets.get(0).status().excluded().stream()
         .anyMatch(e -> e.nodeName().equals("bad") && e.reason() == Exclusion.Reason.BAD_PREFIX));
+    assertThat(ping(0, 1)).isTrue();
+
+    // Real-world node data (issue 13): a node with n0's own InternalIP, one with only a
+    // link-local one, two claiming too much (outside the cluster CIDR; ::/0 with no IPv6 cluster
+    // CIDR), a later dual-stack node the ::/0 claim must not exclude, and an address that tries
+    // to forge a status line.
+    Map<String, String> twinKey = Map.of(ANN, newKey());
+    api.createNode("twin", "192.0.2.1", List.of("10.244.97.0/24"), twinKey);
+    String llKey = newKey();
+    api.createNode("ll", "169.254.1.10", List.of("10.244.96.0/24"), Map.of(ANN, llKey));
+    api.createNode("wide", "192.0.2.95", List.of("10.96.0.0/12"), Map.of(ANN, newKey()));
+    api.createNode("wide6", "192.0.2.94", List.of("10.244.94.0/24", "::/0"),
+        Map.of(ANN, newKey()));
+    api.createNode("forger", "192.0.2.93\n  health: healthy", List.of("10.244.93.0/24"),
+        Map.of(ANN, newKey()));
+    String laterKey = newKey();
+    api.createNode("later6", "192.0.2.92", List.of("10.244.92.0/24", "fd00:92::/64"),
+        Map.of(ANN, laterKey));
+    Map<String, Exclusion.Reason> want = Map.of("twin", Exclusion.Reason.DUPLICATE_ENDPOINT,
+        "wide", Exclusion.Reason.BAD_PREFIX, "wide6", Exclusion.Reason.BAD_PREFIX,
+        "forger", Exclusion.Reason.NO_ADDRESS);
+    for (int i = 0; i < 2; i++) {
+      int me = i;
+      await("node data judged on n" + i, WAIT, () -> {
+        Map<String, Exclusion.Reason> got = nets.get(me).status().excluded().stream()
+            .filter(e -> want.containsKey(e.nodeName()))
+            .collect(Collectors.toMap(Exclusion::nodeName, Exclusion::reason));
+        return got.equals(want) && peerNodes(me).containsAll(List.of("ll", "later6"));
+      });
+    }
+    ClusterNetStatus status0 = nets.get(0).status();
+    assertThat(status0.excluded()).filteredOn(e -> e.nodeName().equals("twin"))
+        .singleElement().extracting(Exclusion::detail).asString().contains("n0 (this node)");
+    PeerState ll = uapi.device(iface(0)).orElseThrow()
+        .peer(PublicKey.fromBase64(llKey)).orElseThrow();
+    assertThat(ll.endpoint().orElseThrow().toString()).isEqualTo("169.254.1.10:51820");
+    assertThat(uapi.device(iface(0)).orElseThrow().peer(PublicKey.fromBase64(laterKey))
+        .orElseThrow().allowedIps()).extracting(Object::toString)
+        .containsExactlyInAnyOrder("10.244.92.0/24", "fd00:92::/64");
+    String text = status0.format();
+    assertThat(text.lines().filter(l -> l.strip().startsWith("health:")).count())
+        .as(text).isEqualTo(1);
+    assertThat(text).contains("note: endpoint 169.254.1.10:51820 is link-local");
+    for (String name : List.of("twin", "ll", "wide", "wide6", "forger", "later6")) {
+      api.deleteNode(name);
+    }
     assertThat(ping(0, 1)).isTrue();
 
     // n2's key changes on its Node: the others swap its peer; n2 notices and puts its own key

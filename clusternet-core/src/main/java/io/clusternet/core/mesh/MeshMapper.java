@@ -66,11 +66,13 @@ public final class MeshMapper {
    * @param minIpv4PodCidrLength for IPv4 when {@code clusterCidrs} has no IPv4 prefix: the
    *     shortest pod CIDR accepted, 1-32 bits ({@code /0} is always refused)
    * @param minIpv6PodCidrLength the same for IPv6, 1-128 bits
+   * @param selfInternalIps our own node's InternalIPs, as text (no other node may use one as
+   *     its endpoint; text that is not an address is ignored)
    */
   public record Config(String selfName, PublicKey selfKey, List<IpPrefix> selfPodCidrs,
       String annotationKey, int listenPort, AddressFamily family, boolean includeNodeAddress,
       Duration persistentKeepalive, List<IpPrefix> clusterCidrs, int minIpv4PodCidrLength,
-      int minIpv6PodCidrLength) {
+      int minIpv6PodCidrLength, List<String> selfInternalIps) {
     public Config {
       Objects.requireNonNull(selfName, "selfName");
       Objects.requireNonNull(selfKey, "selfKey");
@@ -79,6 +81,7 @@ public final class MeshMapper {
       Objects.requireNonNull(family, "family");
       Objects.requireNonNull(persistentKeepalive, "persistentKeepalive");
       clusterCidrs = List.copyOf(clusterCidrs);
+      selfInternalIps = List.copyOf(selfInternalIps);
       if (minIpv4PodCidrLength < 1 || minIpv4PodCidrLength > 32) {
         throw new IllegalArgumentException(
             "minIpv4PodCidrLength must be 1-32: " + minIpv4PodCidrLength);
@@ -98,7 +101,7 @@ public final class MeshMapper {
         Duration persistentKeepalive) {
       this(selfName, selfKey, selfPodCidrs, annotationKey, listenPort, family, includeNodeAddress,
           persistentKeepalive, List.of(), DEFAULT_MIN_IPV4_POD_CIDR_LENGTH,
-          DEFAULT_MIN_IPV6_POD_CIDR_LENGTH);
+          DEFAULT_MIN_IPV6_POD_CIDR_LENGTH, List.of());
     }
 
     /** This config with other pod CIDR limits (see the record's parameters). */
@@ -106,7 +109,14 @@ public final class MeshMapper {
         int minIpv6PodCidrLength) {
       return new Config(selfName, selfKey, selfPodCidrs, annotationKey, listenPort, family,
           includeNodeAddress, persistentKeepalive, clusterCidrs, minIpv4PodCidrLength,
-          minIpv6PodCidrLength);
+          minIpv6PodCidrLength, selfInternalIps);
+    }
+
+    /** This config with our own node's InternalIPs (see the record's parameters). */
+    public Config withSelfInternalIps(List<String> selfInternalIps) {
+      return new Config(selfName, selfKey, selfPodCidrs, annotationKey, listenPort, family,
+          includeNodeAddress, persistentKeepalive, clusterCidrs, minIpv4PodCidrLength,
+          minIpv6PodCidrLength, selfInternalIps);
     }
   }
 
@@ -178,9 +188,10 @@ public final class MeshMapper {
 
   /**
    * The checks across nodes, for candidates offered in age order (then name): a candidate is
-   * placed unless one of its allowed IPs overlaps ours or a placed node's, or a placed node has
-   * its endpoint. A placed node holds its ranges and endpoint even if it later loses its key to
-   * a duplicate, so a newcomer can never take them over while that node has a problem.
+   * placed unless one of its allowed IPs overlaps ours or a placed node's, or its endpoint is
+   * one of our own InternalIPs or a placed node's. A placed node holds its ranges and endpoint
+   * even if it later loses its key to a duplicate, so a newcomer can never take them over while
+   * that node has a problem.
    */
   static final class Placement {
     private final PrefixSet taken = new PrefixSet();
@@ -189,6 +200,15 @@ public final class MeshMapper {
     Placement(Config config) {
       for (IpPrefix c : config.selfPodCidrs()) {
         taken.add(c, name(config.selfName()) + " (this node)");
+      }
+      for (String ip : config.selfInternalIps()) {
+        try {
+          InetAddress a = parseAddress(ip);
+          endpoints.put(Endpoint.of(a, config.listenPort()),
+              name(config.selfName()) + " (this node)");
+        } catch (AddressFormatException e) {
+          // not an address: nobody can have it as an endpoint either
+        }
       }
     }
 
@@ -204,7 +224,8 @@ public final class MeshMapper {
       String holder = endpoints.get(p.endpoint());
       if (holder != null) {
         return new Exclusion(p.nodeName(), Exclusion.Reason.DUPLICATE_ENDPOINT,
-            "endpoint " + p.endpoint() + " is already " + holder + "'s (an older node)");
+            "endpoint " + p.endpoint() + " is already " + holder + "'s"
+            + (holder.endsWith(" (this node)") ? "" : " (an older node)"));
       }
       for (IpPrefix mine : p.allowedIps()) taken.add(mine, name(p.nodeName()));
       endpoints.put(p.endpoint(), name(p.nodeName()));
@@ -302,8 +323,7 @@ public final class MeshMapper {
     for (String ip : ips) {
       InetAddress a;
       try {
-        // IpPrefix's literal parser: strict, never DNS.
-        a = IpPrefix.parse(ip.strip() + (ip.contains(":") ? "/128" : "/32")).address();
+        a = parseAddress(ip);
       } catch (AddressFormatException e) {
         rejected.add(Untrusted.quote(ip) + " (not an IP address)");
         continue;
@@ -332,6 +352,11 @@ public final class MeshMapper {
     String text = "[" + String.join(", ", rejected.subList(0, shown))
         + (rejected.size() > shown ? ", ... " + (rejected.size() - shown) + " more" : "") + "]";
     return new Choice(best, text);
+  }
+
+  /** An InternalIP's text as an address: IpPrefix's literal parser, strict, never DNS. */
+  private static InetAddress parseAddress(String ip) throws AddressFormatException {
+    return IpPrefix.parse(ip.strip() + (ip.contains(":") ? "/128" : "/32")).address();
   }
 
   /** How many rejected InternalIPs an exclusion's message lists. */

@@ -111,6 +111,26 @@ class NodeDataTest {
   }
 
   @Test
+  void noOtherNodeMayHaveOneOfOurOwnInternalIpsAsItsEndpoint() throws Exception {
+    String other = key();
+    MeshMapper.Config c = config().withSelfInternalIps(List.of("192.0.2.1", "fd00::1", "junk"));
+    DesiredMesh mesh = MeshMapper.map(List.of(
+        node("self", 0, MeshMapperTest.SELF.toBase64(), List.of("192.0.2.1"), List.of()),
+        node("twin", 1, key(), List.of("192.0.2.1"), List.of("10.244.1.0/24")),
+        node("twin6", 2, key(), List.of("fd00::1"), List.of("10.244.2.0/24")),
+        node("other", 3, other, List.of("192.0.2.3"), List.of("10.244.3.0/24"))), c);
+    assertThat(mesh.peers().values()).extracting(DesiredPeer::nodeName).containsExactly("other");
+    assertThat(exclusionOf(mesh, "twin").reason()).isEqualTo(Exclusion.Reason.DUPLICATE_ENDPOINT);
+    assertThat(exclusionOf(mesh, "twin").detail())
+        .isEqualTo("endpoint 192.0.2.1:51820 is already self (this node)'s");
+    assertThat(exclusionOf(mesh, "twin6").reason())
+        .isEqualTo(Exclusion.Reason.DUPLICATE_ENDPOINT);
+    MeshState state = new MeshState(c);
+    state.sync(List.of(node("twin", 1, key(), List.of("192.0.2.1"), List.of("10.244.1.0/24"))));
+    assertThat(state.mesh().peers()).isEmpty();
+  }
+
+  @Test
   void whenTheEndpointsHolderLeavesTheNextOldestTakesIt() throws Exception {
     NodeInfo a = node("a", 1, key(), List.of("192.0.2.15"), List.of("10.244.1.0/24"));
     NodeInfo b = node("b", 2, key(), List.of("192.0.2.15"), List.of("10.244.2.0/24"));
