@@ -78,6 +78,14 @@ public final class NodeAgent implements Callable<Integer> {
       description = "a cluster CIDR to route into the interface (repeatable)")
   List<String> clusterCidrs = new ArrayList<>();
 
+  @Option(names = "--min-pod-cidr-length", paramLabel = "V4,V6", split = ",",
+      defaultValue = MeshMapper.DEFAULT_MIN_IPV4_POD_CIDR_LENGTH + ","
+          + MeshMapper.DEFAULT_MIN_IPV6_POD_CIDR_LENGTH,
+      description = "for a family without --cluster-cidr: the shortest pod CIDR a node may claim, "
+          + "in bits for IPv4 and IPv6; wider claims exclude their node (default: "
+          + "${DEFAULT-VALUE})")
+  List<Integer> minPodCidrLength = new ArrayList<>();
+
   @Option(names = "--interface-address", paramLabel = "ADDR/LEN",
       description = "an address for the interface, such as this node's pod gateway (repeatable)")
   List<String> interfaceAddresses = new ArrayList<>();
@@ -173,6 +181,10 @@ public final class NodeAgent implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this),
           "--backend must be auto, kernel or userspace, not " + backend);
     }
+    if (minPodCidrLength.size() != 2) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--min-pod-cidr-length takes two lengths, IPv4 and IPv6, such as 16,48");
+    }
     ClusterNet.Builder b = ClusterNet.builder()
         .nodeName(node)
         .kubernetes(client())
@@ -183,7 +195,8 @@ public final class NodeAgent implements Callable<Integer> {
         .persistentKeepalive(Duration.ofSeconds(keepalive))
         .resyncPeriod(Duration.ofSeconds(resyncSeconds))
         .annotationKey(annotation)
-        .addressFamily(family);
+        .addressFamily(family)
+        .minimumPodCidrLength(minPodCidrLength.get(0), minPodCidrLength.get(1));
     for (String c : clusterCidrs) b.clusterCidr(IpPrefix.parse(c));
     for (String a : interfaceAddresses) b.interfaceAddress(InterfaceAddress.parse(a));
     Optional<Path> ns = Optional.ofNullable(netns).map(NodeAgent::namespacePath);
