@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Base64;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
+import io.clusternet.props.Props;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -109,44 +104,46 @@ class KeyTest {
         });
   }
 
-  @Property
-  void encodingsRoundTripAndMatchTheJdk(@ForAll @Size(32) byte[] raw) throws Exception {
-    PublicKey key = PublicKey.fromBytes(raw);
-    assertThat(key.toBase64()).isEqualTo(Base64.getEncoder().encodeToString(raw));
-    assertThat(PublicKey.fromBase64(key.toBase64())).isEqualTo(key);
-    assertThat(PublicKey.fromHex(key.toHex())).isEqualTo(key);
-    assertThat(PrivateKey.fromHex(key.toHex()).toBase64()).isEqualTo(key.toBase64());
+  @Test
+  void encodingsRoundTripAndMatchTheJdk() {
+    Props.check(1000, KeyGenerators.keyBytes(), raw -> {
+      PublicKey key = PublicKey.fromBytes(raw);
+      assertThat(key.toBase64()).isEqualTo(Base64.getEncoder().encodeToString(raw));
+      assertThat(PublicKey.fromBase64(key.toBase64())).isEqualTo(key);
+      assertThat(PublicKey.fromHex(key.toHex())).isEqualTo(key);
+      assertThat(PrivateKey.fromHex(key.toHex()).toBase64()).isEqualTo(key.toBase64());
+    });
   }
 
-  @Property
-  void orderingIsUnsignedLexicographic(@ForAll @Size(32) byte[] a, @ForAll @Size(32) byte[] b)
-      throws Exception {
-    int expected = Integer.signum(java.util.Arrays.compareUnsigned(a, b));
-    assertThat(Integer.signum(PublicKey.fromBytes(a).compareTo(PublicKey.fromBytes(b))))
-        .isEqualTo(expected);
+  @Test
+  void orderingIsUnsignedLexicographic() {
+    // Pairs that share a prefix of random length, so that the first difference falls anywhere.
+    Props.check(1000, KeyGenerators.keyBytes().zip(KeyGenerators.keyBytes(),
+        io.clusternet.props.Gens.ints(0, 32), (a, b, shared) -> {
+          System.arraycopy(a, 0, b, 0, shared);
+          return new byte[][] {a, b};
+        }), ab -> {
+          int expected = Integer.signum(java.util.Arrays.compareUnsigned(ab[0], ab[1]));
+          assertThat(Integer.signum(PublicKey.fromBytes(ab[0]).compareTo(PublicKey.fromBytes(ab[1]))))
+              .isEqualTo(expected);
+        });
   }
 
-  @Property(tries = 2000)
-  void parsingArbitraryTextThrowsOnlyTheTypedException(@ForAll("keyishText") String text) {
-    try {
-      PublicKey key = PublicKey.fromBase64(text);
-      assertThat(key.toBase64()).isEqualTo(text); // only canonical text is accepted
-    } catch (KeyFormatException expected) {
-      // the typed failure is fine
-    }
-    try {
-      PublicKey key = PublicKey.fromHex(text);
-      assertThat(key.toHex()).isEqualToIgnoringCase(text);
-    } catch (KeyFormatException expected) {
-      // the typed failure is fine
-    }
-  }
-
-  @Provide
-  Arbitrary<String> keyishText() {
-    return Arbitraries.oneOf(
-        Arbitraries.strings().ofMinLength(0).ofMaxLength(70),
-        Arbitraries.strings().withChars("ABCDEFabcdef0123456789+/=-_ \n").ofLength(44),
-        Arbitraries.strings().withChars("0123456789abcdefABCDEFxg").ofLength(64));
+  @Test
+  void parsingArbitraryTextThrowsOnlyTheTypedException() {
+    Props.check(2000, KeyGenerators.keyishText(), text -> {
+      try {
+        PublicKey key = PublicKey.fromBase64(text);
+        assertThat(key.toBase64()).isEqualTo(text); // only canonical text is accepted
+      } catch (KeyFormatException expected) {
+        // the typed failure is fine
+      }
+      try {
+        PublicKey key = PublicKey.fromHex(text);
+        assertThat(key.toHex()).isEqualToIgnoringCase(text);
+      } catch (KeyFormatException expected) {
+        // the typed failure is fine
+      }
+    });
   }
 }

@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import io.clusternet.props.Props;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -71,45 +66,24 @@ class IpPrefixTest {
         .isEqualTo("fd00::7/128");
   }
 
-  @Property
-  void formattingRoundTripsAndMasks(@ForAll("prefixes") IpPrefix p) throws Exception {
-    assertThat(IpPrefix.parse(p.toString())).isEqualTo(p);
-    assertThat(IpPrefix.of(p.address(), p.length())).isEqualTo(p);
-    assertThat(p.contains(p)).isTrue();
-  }
-
-  @Property(tries = 3000)
-  void arbitraryTextGivesOnlyTheTypedException(@ForAll("prefixish") String text) {
-    try {
-      IpPrefix p = IpPrefix.parse(text);
+  @Test
+  void formattingRoundTripsAndMasks() {
+    Props.check(1000, AddressGenerators.prefixes(), p -> {
       assertThat(IpPrefix.parse(p.toString())).isEqualTo(p);
-    } catch (AddressFormatException expected) {
-      // fine
-    }
+      assertThat(IpPrefix.of(p.address(), p.length())).isEqualTo(p);
+      assertThat(p.contains(p)).isTrue();
+    });
   }
 
-  @Provide
-  Arbitrary<IpPrefix> prefixes() {
-    Arbitrary<byte[]> v4 = Arbitraries.bytes().array(byte[].class).ofSize(4);
-    Arbitrary<byte[]> v6 = Arbitraries.bytes().array(byte[].class).ofSize(16);
-    return Arbitraries.oneOf(v4, v6).flatMap(bytes -> Arbitraries.integers()
-        .between(0, bytes.length * 8).map(len -> {
-          try {
-            return IpPrefix.of(InetAddress.getByAddress(bytes), len);
-          } catch (java.net.UnknownHostException e) {
-            throw new AssertionError(e);
-          }
-        }));
-  }
-
-  @Provide
-  Arbitrary<String> prefixish() {
-    return Arbitraries.oneOf(
-        Arbitraries.strings().ofMaxLength(50),
-        Arbitraries.strings().withChars("0123456789abcdef.:/%").ofMaxLength(45),
-        Combinators.combine(Arbitraries.integers().between(-5, 300).list().ofSize(4),
-                Arbitraries.integers().between(-1, 40))
-            .as((parts, len) -> String.join(".", parts.stream().map(String::valueOf).toList())
-                + "/" + len));
+  @Test
+  void arbitraryTextGivesOnlyTheTypedException() {
+    Props.check(3000, AddressGenerators.prefixishText(), text -> {
+      try {
+        IpPrefix p = IpPrefix.parse(text);
+        assertThat(IpPrefix.parse(p.toString())).isEqualTo(p);
+      } catch (AddressFormatException expected) {
+        // fine
+      }
+    });
   }
 }

@@ -10,8 +10,10 @@ import io.clusternet.api.wg.DeviceConfig;
 import io.clusternet.api.wg.DeviceState;
 import io.clusternet.api.wg.PeerConfig;
 import io.clusternet.api.wg.PeerState;
+import io.clusternet.core.diff.DiffGenerators.Scenario;
 import io.clusternet.core.keys.X25519;
 import io.clusternet.core.mesh.DesiredPeer;
+import io.clusternet.props.Props;
 import io.clusternet.testing.wg.FakeWireGuardBackend;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -25,12 +27,6 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 class PeerDiffTest {
@@ -114,24 +110,6 @@ class PeerDiffTest {
     assertThat(p.deviceConfig().listenPort()).hasValue(51820);
   }
 
-  record Scenario(List<DesiredPeer> desired, List<DesiredPeer> actual) {}
-
-  @Provide
-  Arbitrary<Scenario> scenarios() {
-    Arbitrary<DesiredPeer> peers = Combinators.combine(
-        Arbitraries.integers().between(1, 40), Arbitraries.integers().between(1, 4),
-        Arbitraries.integers().between(0, 60).set().ofMaxSize(4))
-        .as((k, e, cidrs) -> {
-          try {
-            return peer(k, e, cidrs.stream().mapToInt(Integer::intValue).toArray());
-          } catch (Exception ex) {
-            throw new AssertionError(ex);
-          }
-        });
-    return Combinators.combine(peers.list().ofMaxSize(25), peers.list().ofMaxSize(25))
-        .as(Scenario::new);
-  }
-
   static SortedMap<PublicKey, DesiredPeer> uniqueByKeyWithDisjointIps(List<DesiredPeer> peers) {
     SortedMap<PublicKey, DesiredPeer> out = new TreeMap<>();
     Set<IpPrefix> taken = new HashSet<>();
@@ -147,9 +125,12 @@ class PeerDiffTest {
   }
 
   /** Applying the plan yields the desired state; planning again yields nothing. */
-  @Property(tries = 300)
-  void applyingThePlanConvergesAndReplanningIsEmpty(@ForAll("scenarios") Scenario s)
-      throws Exception {
+  @Test
+  void applyingThePlanConvergesAndReplanningIsEmpty() {
+    Props.check(300, DiffGenerators.scenarios(), PeerDiffTest::applyingThePlanConverges);
+  }
+
+  private static void applyingThePlanConverges(Scenario s) throws Exception {
     FakeWireGuardBackend fake = new FakeWireGuardBackend(X25519::publicKey);
     fake.createDevice("wg0");
     SortedMap<PublicKey, DesiredPeer> actual = uniqueByKeyWithDisjointIps(s.actual());
@@ -197,9 +178,12 @@ class PeerDiffTest {
    * device is exactly the previous mesh), whether unchanged peers are the same objects or only
    * equal ones.
    */
-  @Property(tries = 300)
-  void theDiffSinceThePreviousMeshEqualsTheFullDiff(@ForAll("scenarios") Scenario s)
-      throws Exception {
+  @Test
+  void theDiffSinceThePreviousMeshEqualsTheFullDiff() {
+    Props.check(300, DiffGenerators.scenarios(), PeerDiffTest::theDiffSinceEqualsTheFullDiff);
+  }
+
+  private static void theDiffSinceEqualsTheFullDiff(Scenario s) throws Exception {
     FakeWireGuardBackend fake = new FakeWireGuardBackend(X25519::publicKey);
     fake.createDevice("wg0");
     SortedMap<PublicKey, DesiredPeer> previous = uniqueByKeyWithDisjointIps(s.actual());
@@ -223,32 +207,18 @@ class PeerDiffTest {
         Optional.of(DEVICE_KEY), OptionalInt.of(51820)).isEmpty()).isTrue();
   }
 
-  private static final List<String> NODE_KEYS = List.of(
-      X25519.publicKey(X25519.generatePrivateKey()).toBase64(),
-      X25519.publicKey(X25519.generatePrivateKey()).toBase64(),
-      X25519.publicKey(X25519.generatePrivateKey()).toBase64());
-
-  @Provide
-  Arbitrary<List<io.clusternet.core.mesh.NodeInfo>> nodeChanges() {
-    return Combinators.combine(Arbitraries.of("a", "b", "c", "d"),
-        Arbitraries.integers().between(0, NODE_KEYS.size() - 1),
-        Arbitraries.of("192.0.2.1", "192.0.2.2"),
-        Arbitraries.of("10.244.1.0/24", "10.244.1.0/25", "10.244.2.0/24", "10.244.3.0/24"))
-        .as((name, k, ip, cidr) -> new io.clusternet.core.mesh.NodeInfo(name,
-            Instant.ofEpochSecond(name.charAt(0)),
-            java.util.Map.of("clusternet.io/wireguard-public-key", NODE_KEYS.get(k)),
-            List.of(ip), List.of(cidr)))
-        .list().ofMinSize(1).ofMaxSize(12);
-  }
-
   /**
    * What the reconciler does between resyncs: each mesh of a {@link
    * io.clusternet.core.mesh.MeshState} diffed only by the keys it reports as changed, against the
    * device holding the previous mesh, gives the full diff's plan.
    */
-  @Property(tries = 200)
-  void theDiffOfAMeshStatesChangedKeysEqualsTheFullDiff(
-      @ForAll("nodeChanges") List<io.clusternet.core.mesh.NodeInfo> changes) throws Exception {
+  @Test
+  void theDiffOfAMeshStatesChangedKeysEqualsTheFullDiff() {
+    Props.check(200, DiffGenerators.nodeChanges(), PeerDiffTest::changedKeysDiffEqualsTheFullDiff);
+  }
+
+  private static void changedKeysDiffEqualsTheFullDiff(
+      List<io.clusternet.core.mesh.NodeInfo> changes) throws Exception {
     io.clusternet.core.mesh.MeshState state = new io.clusternet.core.mesh.MeshState(
         new io.clusternet.core.mesh.MeshMapper.Config("self", X25519.publicKey(DEVICE_KEY),
             List.of(), "clusternet.io/wireguard-public-key", 51820,

@@ -7,71 +7,38 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import io.clusternet.props.Props;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@link MeshState}'s incremental updates against {@link ReferenceMapper}, the plain full mapping:
  * after every change of a random sequence the two must agree exactly (peers, and every exclusion
- * with its reason and message). The pools are small on purpose, so that overlapping and nested
- * ranges, shared keys, equal ages and bad data collide often.
+ * with its reason and message), on sequences from {@link MeshGenerators#steps()}.
  */
 class MeshStateTest {
-  private static final List<String> NAMES = List.of("a", "b", "c", "d", "e", "f", "self");
-  private static final List<String> KEYS = List.of(MeshMapperTest.key(), MeshMapperTest.key(),
-      MeshMapperTest.key(), MeshMapperTest.key(), MeshMapperTest.SELF.toBase64(), "###");
-  private static final List<String> CIDRS = List.of("10.244.0.0/16", "10.244.1.0/24",
-      "10.244.1.128/25", "10.244.2.0/24", "10.244.3.0/24", "10.244.0.0/24", "10.0.0.0/8",
-      "fd00::/64", "fd00::/56", "fd00:1::/64", "nonsense");
-  private static final List<String> IPS = List.of("192.0.2.1", "192.0.2.2", "fd00::1", "bogus");
-
-  /** One step: a node added or replaced, a node removed, or a whole new snapshot. */
-  record Step(int kind, NodeInfo node, List<NodeInfo> snapshot) {}
-
-  @Provide
-  Arbitrary<NodeInfo> nodes() {
-    return Combinators.combine(
-        Arbitraries.of(NAMES), Arbitraries.integers().between(0, 3),
-        Arbitraries.integers().between(-1, KEYS.size() - 1),
-        Arbitraries.of(IPS).list().ofMaxSize(2), Arbitraries.of(CIDRS).list().ofMaxSize(3))
-        .as((name, age, key, ips, cidrs) -> new NodeInfo(name, Instant.ofEpochSecond(age),
-            key < 0 ? Map.of() : Map.of(MeshMapperTest.ANN, KEYS.get(key)), ips, cidrs));
+  @Test
+  void incrementalUpdatesAlwaysEqualAFullMapping() {
+    Props.check(400, MeshGenerators.steps(), MeshStateTest::incrementalUpdatesEqualAFullMapping);
   }
 
-  @Provide
-  Arbitrary<List<Step>> steps() {
-    Arbitrary<Step> upsert = nodes().map(n -> new Step(0, n, null));
-    Arbitrary<Step> remove = nodes().map(n -> new Step(1, n, null));
-    Arbitrary<Step> snapshot = nodes().list().ofMaxSize(7).map(l -> new Step(2, null, l));
-    return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(6, upsert), net.jqwik.api.Tuple.of(2, remove),
-        net.jqwik.api.Tuple.of(1, snapshot)).list().ofMinSize(1).ofMaxSize(25);
-  }
-
-  @Property(tries = 400)
-  void incrementalUpdatesAlwaysEqualAFullMapping(@ForAll("steps") List<Step> steps)
+  private static void incrementalUpdatesEqualAFullMapping(List<MeshGenerators.Step> steps)
       throws Exception {
     MeshMapper.Config config = MeshMapperTest.config();
     MeshState state = new MeshState(config);
     Map<String, NodeInfo> cluster = new LinkedHashMap<>();
-    for (Step s : steps) {
+    for (MeshGenerators.Step s : steps) {
       DesiredMesh before = state.mesh();
       DesiredMesh got;
       switch (s.kind()) {
-        case 0 -> {
+        case UPSERT -> {
           cluster.put(s.node().name(), s.node());
           got = state.update(List.of(s.node()), List.of());
         }
-        case 1 -> {
+        case REMOVE -> {
           cluster.remove(s.node().name());
           got = state.update(List.of(), List.of(s.node().name()));
         }
-        default -> {
+        default -> { // SNAPSHOT
           cluster.clear();
           for (NodeInfo n : s.snapshot()) cluster.put(n.name(), n); // names unique, last wins
           got = state.sync(new ArrayList<>(cluster.values()));

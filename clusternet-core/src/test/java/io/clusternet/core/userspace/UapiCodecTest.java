@@ -21,12 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import io.clusternet.props.Props;
 import org.junit.jupiter.api.Test;
 
 class UapiCodecTest {
@@ -135,28 +130,17 @@ class UapiCodecTest {
     }
   }
 
-  @Property(tries = 3000)
-  void arbitraryRepliesGiveOnlyTheTypedException(@ForAll("replies") String reply) {
-    try {
-      parse(reply);
-    } catch (BackendException expected) {
-      // fine
-    } catch (Exception e) {
-      throw new AssertionError("unexpected " + e, e);
-    }
-  }
-
-  @Provide
-  Arbitrary<String> replies() {
-    Arbitrary<String> line = Arbitraries.oneOf(
-        Arbitraries.of("private_key=" + PRIV, "listen_port=51820", "fwmark=0",
-            "public_key=" + PEER1, "public_key=" + PEER2, "preshared_key=" + ZEROS,
-            "protocol_version=1", "endpoint=192.0.2.1:51820", "endpoint=[::1]:5",
-            "last_handshake_time_sec=5", "last_handshake_time_nsec=7", "tx_bytes=1", "rx_bytes=2",
-            "persistent_keepalive_interval=25", "allowed_ip=10.0.0.0/8", "errno=0", "errno=-22",
-            "", "x=y", "allowed_ip=::/0"),
-        Arbitraries.strings().ofMaxLength(30));
-    return line.list().ofMaxSize(25).map(lines -> String.join("\n", lines) + "\n");
+  @Test
+  void arbitraryRepliesGiveOnlyTheTypedException() {
+    Props.check(3000, UapiGenerators.replies(), reply -> {
+      try {
+        parse(reply);
+      } catch (BackendException expected) {
+        // fine
+      } catch (Exception e) {
+        throw new AssertionError("unexpected " + e, e);
+      }
+    });
   }
 
   /** A parse outcome: the state, or the error's reason and message. */
@@ -176,44 +160,10 @@ class UapiCodecTest {
    * reply: the same state, or the same error. The lines are near misses of the fast forms
    * (upper-case hex, leading zeros, out-of-range parts and ports, IPv6, 20-digit numbers).
    */
-  @Property(tries = 5000)
-  void theFastPathAndTheGeneralPathAgree(@ForAll("peerReplies") String reply) {
-    assertThat(outcome(reply, true)).isEqualTo(outcome(reply, false));
-  }
-
-  @Provide
-  Arbitrary<String> peerReplies() {
-    Arbitrary<String> octet = Arbitraries.of("0", "1", "9", "10", "99", "100", "199", "255",
-        "256", "300", "01", "00", "001", "1000", "");
-    Arbitrary<String> nearMiss = octet.list().ofMinSize(3).ofMaxSize(5)
-        .map(l -> String.join(".", l));
-    Arbitrary<String> canonical = Arbitraries.integers().between(0, 255).list().ofSize(4)
-        .map(l -> l.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(".")));
-    Arbitrary<String> quad = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, canonical),
-        net.jqwik.api.Tuple.of(2, nearMiss));
-    Arbitrary<String> number = Arbitraries.of("0", "1", "25", "08", "00", "032", "33", "65535",
-        "65536", "0080",
-        "999999999", "1000000000", "2147483647", "2147483648", "9223372036854775807",
-        "9223372036854775808", "99999999999999999999", "", "-1", "+1", "1 ", "x");
-    Arbitrary<String> hex = Arbitraries.of(PEER1, PEER2, PEER1.toUpperCase(java.util.Locale.ROOT),
-        ZEROS, PEER1.substring(2), PEER1 + "00", "g" + PEER1.substring(1), PRIV);
-    Arbitrary<String> line = Arbitraries.oneOf(
-        hex.map(h -> "public_key=" + h),
-        hex.map(h -> "preshared_key=" + h),
-        Combinators.combine(quad, number).as((q, p) -> "endpoint=" + q + ":" + p),
-        Arbitraries.of("endpoint=[fd00::1]:51820", "endpoint=192.0.2.1", "endpoint=:1"),
-        Combinators.combine(quad, number).as((q, l) -> "allowed_ip=" + q + "/" + l),
-        Arbitraries.of("allowed_ip=fd00::/64", "allowed_ip=10.0.0.0", "allowed_ip=10.0.0.1/24"),
-        Combinators.combine(Arbitraries.of("protocol_version=", "last_handshake_time_sec=",
-            "last_handshake_time_nsec=", "tx_bytes=", "rx_bytes=",
-            "persistent_keepalive_interval=", "listen_port=", "fwmark="), number)
-            .as((k, v) -> k + v),
-        Arbitraries.of("private_key=" + PRIV, "x=y", "public_keyx=1", "endpoint"));
-    // Mostly inside a peer (a valid public_key first), where the per-peer lines are legal.
-    Arbitrary<String> start = Arbitraries.of("public_key=" + PEER2 + "\n", "");
-    return Combinators.combine(start,
-        line.list().ofMaxSize(12)).as((first, lines) -> first + String.join("\n", lines)
-            + "\nerrno=0\n\n");
+  @Test
+  void theFastPathAndTheGeneralPathAgree() {
+    Props.check(5000, UapiGenerators.peerReplies(),
+        reply -> assertThat(outcome(reply, true)).isEqualTo(outcome(reply, false)));
   }
 
   @Test

@@ -19,9 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import io.clusternet.props.Props;
 import org.junit.jupiter.api.Test;
 
 /** SET_DEVICE packing: budgets, cut peers, device attributes, and the message-count function. */
@@ -85,11 +83,14 @@ class WgDeviceCodecTest {
     return out;
   }
 
-  @Property(tries = 60)
-  void packedMessagesReassembleToTheConfigAndRespectTheBudget(
-      @ForAll @IntRange(min = 0, max = 300) int peers,
-      @ForAll @IntRange(min = 0, max = 700) int ipsPerPeer,
-      @ForAll @IntRange(min = 600, max = 16384) int budget) throws Exception {
+  @Test
+  void packedMessagesReassembleToTheConfigAndRespectTheBudget() {
+    Props.check(60, GenlGenerators.packingCases(),
+        c -> packedMessagesReassemble(c.peers(), c.ipsPerPeer(), c.budget()));
+  }
+
+  private static void packedMessagesReassemble(int peers, int ipsPerPeer, int budget)
+      throws Exception {
     DeviceConfig.Builder b = DeviceConfig.builder().privateKey(PrivateKey.fromBytes(new byte[32]))
         .listenPort(51820).replacePeers(true);
     int ip = 0;

@@ -8,9 +8,7 @@ import java.nio.ByteOrder;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.Size;
+import io.clusternet.props.Props;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -109,31 +107,35 @@ class CodecTest {
     assertThat(m.extendedAckMessage()).isEqualTo("Attribute failed policy validation");
   }
 
-  @Property(tries = 5000)
-  void arbitraryBytesGiveOnlyTheTypedException(@ForAll @Size(max = 200) byte[] bytes) {
-    try {
-      for (NetlinkMessage m : NetlinkMessage.split(ByteBuffer.wrap(bytes))) {
-        for (Attribute a : Attribute.parse(m.payload())) {
-          a.elements();
-          a.string();
+  @Test
+  void arbitraryBytesGiveOnlyTheTypedException() {
+    Props.check(5000, WireGenerators.receivedBytes(), bytes -> {
+      try {
+        for (NetlinkMessage m : NetlinkMessage.split(ByteBuffer.wrap(bytes))) {
+          for (Attribute a : Attribute.parse(m.payload())) {
+            a.elements();
+            a.string();
+          }
+          m.extendedAckMessage();
         }
-        m.extendedAckMessage();
+      } catch (NetlinkDecodeException expected) {
+        // fine
       }
-    } catch (NetlinkDecodeException expected) {
-      // fine
-    }
+    });
   }
 
-  @Property(tries = 2000)
-  void attributesRoundTrip(@ForAll @Size(max = 20) List<@Size(max = 40) byte[]> values) throws Exception {
-    MessageBuilder b = new MessageBuilder(0x20, 0);
-    for (int i = 0; i < values.size(); i++) b.attrBytes(i + 1, values.get(i));
-    NetlinkMessage m = NetlinkMessage.split(ByteBuffer.wrap(b.finish(1, 1))).get(0);
-    List<Attribute> attrs = Attribute.parse(m.payload());
-    assertThat(attrs).hasSize(values.size());
-    for (int i = 0; i < values.size(); i++) {
-      assertThat(attrs.get(i).type()).isEqualTo(i + 1);
-      assertThat(attrs.get(i).bytes()).isEqualTo(values.get(i));
-    }
+  @Test
+  void attributesRoundTrip() {
+    Props.check(2000, WireGenerators.attributeValues(), values -> {
+      MessageBuilder b = new MessageBuilder(0x20, 0);
+      for (int i = 0; i < values.size(); i++) b.attrBytes(i + 1, values.get(i));
+      NetlinkMessage m = NetlinkMessage.split(ByteBuffer.wrap(b.finish(1, 1))).get(0);
+      List<Attribute> attrs = Attribute.parse(m.payload());
+      assertThat(attrs).hasSize(values.size());
+      for (int i = 0; i < values.size(); i++) {
+        assertThat(attrs.get(i).type()).isEqualTo(i + 1);
+        assertThat(attrs.get(i).bytes()).isEqualTo(values.get(i));
+      }
+    });
   }
 }
