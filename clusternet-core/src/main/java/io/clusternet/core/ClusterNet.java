@@ -1,6 +1,6 @@
 package io.clusternet.core;
 
-import com.google.common.util.concurrent.AbstractIdleService;
+import com.google.common.util.concurrent.AbstractService;
 import io.clusternet.api.backend.BackendException;
 import io.clusternet.api.backend.LinkBackend;
 import io.clusternet.api.backend.Route;
@@ -14,11 +14,13 @@ import io.clusternet.api.wg.DeviceState;
 import io.clusternet.api.wg.PeerState;
 import io.clusternet.core.backend.WireGuardBackends;
 import io.clusternet.core.k8s.InformerNodeSource;
-import io.clusternet.core.k8s.NodeAnnotator;
+import io.clusternet.core.backoff.Backoff;
+import io.clusternet.core.k8s.KeyPublisher;
 import io.clusternet.core.keys.KeyManager;
 import io.clusternet.core.keys.NodeKey;
 import io.clusternet.core.mesh.DesiredMesh;
 import io.clusternet.core.mesh.DesiredPeer;
+import io.clusternet.core.mesh.MeshFollower;
 import io.clusternet.core.mesh.MeshMapper;
 import io.clusternet.core.mesh.MeshState;
 import io.clusternet.core.mesh.NodeInfo;
@@ -31,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -67,7 +70,7 @@ import org.slf4j.LoggerFactory;
  * <p>A start that fails (corrupt key file, no device, …) leaves nothing half-configured behind:
  * what it created is removed again, and the failure is {@link #failureCause()}.
  */
-public final class ClusterNet extends AbstractIdleService {
+public final class ClusterNet extends AbstractService {
   private static final Logger log = LoggerFactory.getLogger(ClusterNet.class);
 
   /** Where a node's public key is published by default. */
@@ -79,32 +82,24 @@ public final class ClusterNet extends AbstractIdleService {
   /** The rtm_protocol that marks routes clusternet owns. */
   public static final int ROUTE_PROTOCOL = 129;
 
-  private final Builder config;
-  private final AtomicReference<DesiredMesh> lastDesired =
-      new AtomicReference<>(new DesiredMesh(new java.util.TreeMap<>(), List.of()));
-  private final AtomicBoolean keyPublished = new AtomicBoolean();
-  private final AtomicBoolean recheckPending = new AtomicBoolean();
-  private final AtomicReference<Optional<String>> publishError =
-      new AtomicReference<>(Optional.empty());
-
-  private NodeKey key;
+  private final ClusterNetConfig config;
+  private final Backoff restoreBackoff = Backoff.standard();
+  private volatile NodeKey key;
   private ScheduledExecutorService scheduler;
   private boolean ownScheduler;
   private ExecutorService informerExecutor;
-  private WireGuardBackends.Selection backends;
-  private WireGuardBackend wg;
-  private Optional<LinkBackend> links = Optional.empty();
-  private WireGuardGoProcess daemon;
-  private Path adoptedSocket;
-  private boolean createdLink;
-  private final List<Route> routes = new ArrayList<>();
-  private final List<InterfaceAddress> addresses = new ArrayList<>();
-  private NodeSource nodes;
+  private volatile DeviceSetup device;
+  private volatile NodeSource nodes;
   private InformerNodeSource informer;
-  private Reconciler reconciler;
-  private ScheduledFuture<?> publisher;
+  private volatile KeyPublisher publisher;
+  private volatile MeshFollower follower;
+  private volatile Reconciler reconciler;
+  private ScheduledFuture<?> watchdog;
+  private volatile List<String> deviceProblems = List.of();
+  private Instant troubleSince; // scheduler thread only
+  private Instant nextRestore = Instant.MIN; // scheduler thread only
 
-  private ClusterNet(Builder config) {
+  private ClusterNet(ClusterNetConfig config) {
     this.config = config;
   }
 
@@ -112,116 +107,96 @@ public final class ClusterNet extends AbstractIdleService {
     return new Builder();
   }
 
-  @Override
-  protected String serviceName() {
-    return "ClusterNet[" + config.nodeName + "]";
+  private String serviceName() {
+    return "ClusterNet[" + config.nodeName() + "]";
   }
 
   @Override
-  protected void startUp() throws Exception {
-    try {
-      doStartUp();
-    } catch (Exception | Error e) {
-      log.error("{}: start failed, removing what was set up: {}", config.nodeName, e.getMessage());
-      tearDown(false);
-      throw e;
-    }
+  public String toString() {
+    return serviceName() + " [" + state() + "]";
   }
 
-  private void doStartUp() throws Exception {
+  @Override
+  protected void doStart() {
+    Thread t = new Thread(() -> {
+      try {
+        startUp();
+        notifyStarted();
+      } catch (Throwable e) {
+        log.error("{}: start failed, removing what was set up: {}", config.nodeName(),
+            e.getMessage());
+        tearDown(false);
+        notifyFailed(e);
+      }
+    }, serviceName() + " STARTING");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  @Override
+  protected void doStop() {
+    Thread t = new Thread(() -> {
+      try {
+        tearDown(config.keepOnStop());
+        notifyStopped();
+      } catch (Throwable e) {
+        notifyFailed(e);
+      }
+    }, serviceName() + " STOPPING");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void startUp() throws Exception {
     // 1. The key first: nothing touches the network before it is safely on disk.
-    ClusternetRoot root = config.storage != null ? config.storage
-        : ClusternetRoot.at(config.storageRoot);
+    ClusternetRoot root = config.storage() != null ? config.storage()
+        : ClusternetRoot.at(config.storageRoot());
     root.create();
-    key = KeyManager.of(root.privateKeyFile()).withLoosePermissions(config.loosePermissions)
+    key = KeyManager.of(root.privateKeyFile()).withLoosePermissions(config.loosePermissions())
         .loadOrGenerate();
-    log.info("{}: WireGuard public key {}", config.nodeName, key.publicKey());
+    log.info("{}: WireGuard public key {}", config.nodeName(), key.publicKey());
 
-    scheduler = config.scheduler;
+    scheduler = config.scheduler();
     if (scheduler == null) {
       ownScheduler = true;
       scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "clusternet-" + config.nodeName);
+        Thread t = new Thread(r, "clusternet-" + config.nodeName());
         t.setDaemon(true);
         return t;
       });
     }
 
     // 2. The device.
-    Path socketDirectory = config.daemon != null ? config.daemon.effectiveSocketDirectory()
-        : io.clusternet.core.userspace.UapiWireGuardBackend.DEFAULT_SOCKET_DIRECTORY;
-    if (config.daemon != null) {
-      io.clusternet.core.userspace.UapiWireGuardBackend probe =
-          io.clusternet.core.userspace.UapiWireGuardBackend.create(socketDirectory);
-      if (probe.device(config.interfaceName).isPresent()) {
-        // A daemon outlived our previous run (a crash or SIGKILL): adopt it, tunnels intact.
-        adoptedSocket = probe.socketPath(config.interfaceName);
-        log.info("{}: adopting the running wireguard-go at {}", config.nodeName, adoptedSocket);
-      } else {
-        daemon = config.daemon.start();
-      }
-    }
-    if (config.wireGuard != null) {
-      wg = config.wireGuard;
-      links = Optional.ofNullable(config.links);
-    } else {
-      backends = config.daemon != null
-          ? WireGuardBackends.userspace(config.namespace, socketDirectory)
-          : WireGuardBackends.auto(config.namespace, socketDirectory);
-      wg = backends.wireGuard();
-      links = config.links != null ? Optional.of(config.links) : backends.links();
-      log.info("{}: {}", config.nodeName, backends.reason());
-    }
-    String iface = config.interfaceName;
-    if (wg.device(iface).isEmpty()) {
-      LinkBackend l = links.orElseThrow(() -> new BackendException(
-          BackendException.Reason.NOT_FOUND, "bringing up " + iface, "bringing up " + iface
-              + ": no WireGuard device and no link backend to create one (start wireguard-go "
-              + "with .userspace(...) or add clusternet-netlink-jna)"));
-      createdLink = l.link(iface).isEmpty();
-      l.ensureLink(iface, "wireguard", OptionalInt.of(config.mtu), OptionalInt.empty(),
-          LinkBackend.ExistingLink.ADOPT);
-    } else if (links.isPresent() && links.get().link(iface).isPresent()) {
-      links.get().setMtu(iface, config.mtu);
-    }
-    wg.configure(iface, DeviceConfig.builder().privateKey(key.privateKey())
-        .listenPort(config.listenPort).build());
-    if (links.isPresent()) {
-      LinkBackend l = links.get();
-      for (InterfaceAddress a : config.interfaceAddresses) {
-        if (!l.addresses(iface).contains(a)) {
-          l.addAddress(iface, a);
-          addresses.add(a);
-        }
-      }
-      l.setUp(iface, true);
-      for (IpPrefix cidr : config.clusterCidrs) {
-        Route r = Route.onLink(cidr, iface, ROUTE_PROTOCOL);
-        l.replaceRoute(r);
-        routes.add(r);
-      }
-    }
+    device = new DeviceSetup(config, key.privateKey());
+    device.bringUp();
 
-    // 3. Kubernetes: publish our key (retried in the background), watch all nodes.
-    publisher = scheduler.schedule(() -> publishKey(false), 0, TimeUnit.MILLISECONDS);
-    if (config.nodeSource != null) {
-      nodes = config.nodeSource;
+    // 3. Kubernetes: publish our key (on its own thread), watch all nodes.
+    publisher = new KeyPublisher(config.apiClient(), config.nodeName(), config.annotationKey(),
+        key.publicKey(), config.apiCallTimeout(), config.clock());
+    publisher.start();
+    if (config.nodeSource() != null) {
+      nodes = config.nodeSource();
     } else {
       informerExecutor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "clusternet-informer-" + config.nodeName);
+        Thread t = new Thread(r, "clusternet-informer-" + config.nodeName());
         t.setDaemon(true);
         return t;
       });
-      informer = new InformerNodeSource(config.apiClient, informerExecutor);
+      informer = new InformerNodeSource(config.apiClient(), informerExecutor);
       nodes = informer;
     }
-    reconciler = new Reconciler(iface, wg, this::desired, nodes::hasSynced,
-        Optional.of(key.privateKey()), OptionalInt.of(config.listenPort), scheduler,
-        config.resyncPeriod, Duration.ofMillis(200), Duration.ofSeconds(30));
+    follower = new MeshFollower(config.nodeName(), nodes, this::mappingConfig, this::observeSelf,
+        () -> reconciler.resyncAfter(Duration.ofMillis(200)));
+    reconciler = new Reconciler(config.interfaceName(), device.wireGuard(), follower::desired,
+        nodes::hasSynced, Optional.of(key.privateKey()), OptionalInt.of(config.listenPort()),
+        scheduler, config.resyncPeriod(), Duration.ofMillis(200), Duration.ofSeconds(30));
     nodes.onChange(reconciler::signal);
     reconciler.start();
     if (informer != null) informer.start();
     waitForSyncThenSignal();
+    long check = config.deviceCheckPeriod().toNanos();
+    watchdog = scheduler.scheduleWithFixedDelay(this::checkDevice, check, check,
+        TimeUnit.NANOSECONDS);
   }
 
   private void waitForSyncThenSignal() {
@@ -240,168 +215,111 @@ public final class ClusterNet extends AbstractIdleService {
     return s == State.RUNNING || s == State.STARTING;
   }
 
-  private Duration publishBackoff = Duration.ofMillis(200);
-
-  private void publishKey(boolean recheck) {
-    if (!isRunningOrStarting()) return;
-    try {
-      NodeAnnotator annotator = new NodeAnnotator(config.apiClient);
-      NodeAnnotator.Result r = annotator.publishOnce(config.nodeName, config.annotationKey,
-          key.publicKey());
-      r.replacedValue().ifPresent(v -> publishError.set(Optional.of(
-          "replaced a different key on the node: " + v)));
-      if (recheck && r.patched() && r.replacedValue().isEmpty()) {
-        publishError.set(Optional.of("our key had been removed from our Node; published it again"));
-      }
-      keyPublished.set(true);
-      publishBackoff = Duration.ofMillis(200);
-    } catch (Exception e) {
-      publishError.set(Optional.of("publishing the key: " + e.getMessage()));
-      Duration wait = publishBackoff;
-      publishBackoff = publishBackoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0
-          ? Duration.ofSeconds(30) : publishBackoff.multipliedBy(2);
-      log.warn("{}: publishing the key failed, retrying in {} ms: {}", config.nodeName,
-          wait.toMillis(), e.getMessage());
-      try {
-        publisher = scheduler.schedule(() -> publishKey(recheck), wait.toMillis(),
-            TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.RejectedExecutionException ignored) {
-        // stopping
-      }
-    }
-  }
-
-  private MeshState meshState; // scheduler thread only
-  private long mappedVersion = Long.MIN_VALUE;
-
-  private long lastFullMapping; // System.nanoTime() of the last full snapshot
-
-  private DesiredMesh desired() {
-    long version = nodes.version();
-    if (version >= 0 && version == mappedVersion) {
-      return lastDesired.get(); // nothing clusternet reads has changed (a heartbeat, say)
-    }
-    // Between full snapshots (at least one per resync period), apply just the changed nodes,
-    // unless our own node is among them (its key and pod CIDRs are checked on the full path).
-    if (meshState != null && System.nanoTime() - lastFullMapping < config.resyncPeriod.toNanos()) {
-      Optional<NodeSource.Changes> changes = nodes.changesSince(mappedVersion);
-      if (changes.isPresent() && !touchesSelf(changes.get())) {
-        DesiredMesh mesh;
-        try {
-          mesh = meshState.update(changes.get().upserts(), changes.get().removals());
-        } catch (RuntimeException e) {
-          meshState = null; // possibly half-updated: the next run rebuilds it from a snapshot
-          throw e;
-        }
-        lastDesired.set(mesh);
-        mappedVersion = changes.get().version();
-        return mesh;
-      }
-    }
-    lastFullMapping = System.nanoTime();
-    List<NodeInfo> all = nodes.snapshot();
+  /** The mapping configuration, which depends on our own node's pod CIDRs. */
+  private MeshMapper.Config mappingConfig(Collection<NodeInfo> all) {
     List<IpPrefix> own = new ArrayList<>();
     List<String> ownIps = List.of();
     for (NodeInfo n : all) {
-      if (!n.name().equals(config.nodeName)) continue;
+      if (!n.name().equals(config.nodeName())) continue;
       ownIps = n.internalIps();
-      String published = n.annotations().get(config.annotationKey);
-      if (keyPublished.get() && !key.publicKey().toBase64().equals(published)
-          && recheckPending.compareAndSet(false, true)) {
-        // Our Node does not show our key (someone changed it, or the cache lags our own patch):
-        // re-check against the API server, which patches only if it is really wrong.
-        scheduler.schedule(() -> {
-          recheckPending.set(false);
-          publishKey(true);
-        }, 0, TimeUnit.MILLISECONDS);
-      }
       for (String c : n.podCidrs()) {
         try {
           own.add(IpPrefix.parse(c.strip()));
         } catch (AddressFormatException e) {
-          log.warn("{}: our own pod CIDR {} does not parse", config.nodeName,
+          log.warn("{}: our own pod CIDR {} does not parse", config.nodeName(),
               io.clusternet.core.mesh.Untrusted.quote(c));
         }
       }
     }
-    MeshMapper.Config mapping = new MeshMapper.Config(config.nodeName,
-        key.publicKey(), own, config.annotationKey, config.listenPort, config.family,
-        config.includeNodeAddress, config.persistentKeepalive, config.clusterCidrs,
-        config.minIpv4PodCidrLength, config.minIpv6PodCidrLength, ownIps);
-    if (meshState == null || !meshState.config().equals(mapping)) {
-      meshState = new MeshState(mapping); // first run, or our own pod CIDRs or IPs changed
+    return new MeshMapper.Config(config.nodeName(), key.publicKey(), own,
+        config.annotationKey(), config.listenPort(), config.family(),
+        config.includeNodeAddress(), config.persistentKeepalive(), config.clusterCidrs(),
+        config.minIpv4PodCidrLength(), config.minIpv6PodCidrLength(), ownIps);
+  }
+
+  /** Our Node does not show our key (someone changed it, or the cache lags our own patch). */
+  private void observeSelf(Optional<NodeInfo> self) {
+    if (self.isPresent() && publisher.state() != KeyPublisher.State.PENDING
+        && !publisher.shows(self.get())) {
+      publisher.recheck(); // patches only if the API server really shows another key
     }
-    DesiredMesh mesh;
+  }
+
+  /**
+   * The device watchdog (every device check period): finds what is missing (daemon, link,
+   * addresses, routes), restores it with backoff, and fails the service if it cannot within the
+   * restore timeout (a DaemonSet then restarts the agent).
+   */
+  private void checkDevice() {
+    if (state() != State.RUNNING) return;
+    List<String> problems = device.problems();
+    Optional<Throwable> failure = reconciler.lastFailure();
+    if (problems.isEmpty() && failure.isPresent() && failure.get() instanceof BackendException b
+        && b.reason() == BackendException.Reason.NOT_FOUND) {
+      problems = List.of(String.valueOf(b.getMessage()));
+    }
+    deviceProblems = List.copyOf(problems);
+    Instant now = Instant.now();
+    if (problems.isEmpty()) {
+      if (troubleSince != null) {
+        log.info("{}: the device is whole again", config.nodeName());
+        troubleSince = null;
+        restoreBackoff.reset();
+        nextRestore = Instant.MIN;
+      }
+      return;
+    }
+    if (troubleSince == null) {
+      troubleSince = now;
+      log.warn("{}: the device needs restoring: {}", config.nodeName(), problems);
+    }
+    if (Duration.between(troubleSince, now).compareTo(config.deviceRestoreTimeout()) > 0) {
+      IllegalStateException e = new IllegalStateException("the WireGuard device could not be "
+          + "restored within " + config.deviceRestoreTimeout().toSeconds() + " s: " + problems);
+      log.error("{}: {}", config.nodeName(), e.getMessage());
+      failFromWatchdog(e);
+      return;
+    }
+    if (now.isBefore(nextRestore)) return;
     try {
-      mesh = meshState.sync(all);
-    } catch (RuntimeException e) {
-      meshState = null;
-      throw e;
+      device.restore();
+      reconciler.resyncNow(); // re-read the device, add every peer back
+      List<String> left = device.problems();
+      deviceProblems = List.copyOf(left);
+      if (left.isEmpty()) {
+        log.info("{}: restored the device ({})", config.nodeName(), problems);
+        troubleSince = null;
+        restoreBackoff.reset();
+        nextRestore = Instant.MIN;
+      } else {
+        nextRestore = now.plus(restoreBackoff.next());
+      }
+    } catch (Exception e) {
+      Duration wait = restoreBackoff.next();
+      nextRestore = now.plus(wait);
+      if (restoreBackoff.worthLogging()) {
+        log.warn("{}: restoring the device failed ({} in a row), next try in {} ms: {}",
+            config.nodeName(), restoreBackoff.attempts(), wait.toMillis(), e.getMessage());
+      }
     }
-    lastDesired.set(mesh);
-    mappedVersion = version;
-    return mesh;
   }
 
-  private boolean touchesSelf(NodeSource.Changes changes) {
-    if (changes.removals().contains(config.nodeName)) return true;
-    for (NodeInfo n : changes.upserts()) {
-      if (n.name().equals(config.nodeName)) return true;
-    }
-    return false;
-  }
-
-  @Override
-  protected void shutDown() {
-    tearDown(config.keepOnStop);
+  private void failFromWatchdog(Throwable cause) {
+    Thread t = new Thread(() -> {
+      tearDown(false);
+      notifyFailed(cause);
+    }, serviceName() + " FAILING");
+    t.setDaemon(true);
+    t.start();
   }
 
   private void tearDown(boolean keep) {
+    if (watchdog != null) watchdog.cancel(false);
     if (reconciler != null) reconciler.close();
-    if (publisher != null) publisher.cancel(false);
+    if (publisher != null) publisher.close();
     if (informer != null) informer.close();
     if (informerExecutor != null) informerExecutor.shutdownNow();
-    if (!keep) {
-      links.ifPresent(l -> {
-        for (Route r : routes) {
-          try {
-            l.deleteRoute(r);
-          } catch (BackendException e) {
-            log.warn("{}: removing route {}: {}", config.nodeName, r.destination(), e.getMessage());
-          }
-        }
-        for (InterfaceAddress a : addresses) {
-          try {
-            l.removeAddress(config.interfaceName, a);
-          } catch (BackendException e) {
-            log.debug("{}: removing address {}: {}", config.nodeName, a, e.getMessage());
-          }
-        }
-        if (createdLink) {
-          try {
-            l.deleteLink(config.interfaceName);
-          } catch (BackendException e) {
-            log.warn("{}: deleting {}: {}", config.nodeName, config.interfaceName, e.getMessage());
-          }
-        }
-      });
-      if (daemon != null) {
-        try {
-          daemon.stop(Duration.ofSeconds(5));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      if (adoptedSocket != null) {
-        // Not our child, so no PID: wireguard-go exits when its socket file is removed.
-        try {
-          java.nio.file.Files.deleteIfExists(adoptedSocket);
-        } catch (java.io.IOException e) {
-          log.warn("{}: stopping the adopted wireguard-go: {}", config.nodeName, e.getMessage());
-        }
-      }
-    }
-    if (backends != null) backends.close();
+    if (device != null) device.tearDown(keep);
     if (ownScheduler && scheduler != null) scheduler.shutdownNow();
   }
 
@@ -416,8 +334,16 @@ public final class ClusterNet extends AbstractIdleService {
   }
 
   /**
-   * Asks for a reconciliation now that re-reads the device (normally not needed: node changes
-   * and the periodic resync do it).
+   * Divergences between the incrementally kept desired mesh and the one recomputed from the
+   * informer's cache at a resync (each one repaired and logged at WARN). 0 in a correct run.
+   */
+  public long repairs() {
+    return follower == null ? 0 : follower.repairs();
+  }
+
+  /**
+   * Asks for a reconciliation now that re-reads the device and recomputes the desired mesh from
+   * the source of truth (normally not needed: node changes and the periodic resync do it).
    */
   public void reconcileNow() {
     if (reconciler != null) reconciler.resyncNow();
@@ -425,48 +351,54 @@ public final class ClusterNet extends AbstractIdleService {
 
   /** The health flags. */
   public ClusterNetStatus.Health health() {
+    List<String> problems = deviceProblems;
     boolean deviceUp;
     try {
-      deviceUp = wg != null && wg.device(config.interfaceName).isPresent();
+      deviceUp = device != null && problems.isEmpty()
+          && device.wireGuard().device(config.interfaceName()).isPresent();
     } catch (BackendException e) {
       deviceUp = false;
     }
-    Optional<String> error = reconciler == null ? Optional.empty()
-        : reconciler.lastFailure().map(Throwable::getMessage);
-    if (error.isEmpty()) error = publishError.get();
+    Optional<String> error = problems.isEmpty() ? Optional.empty()
+        : Optional.of("device: " + String.join("; ", problems));
+    if (error.isEmpty() && reconciler != null) {
+      error = reconciler.lastFailure().map(Throwable::getMessage);
+    }
+    if (error.isEmpty() && publisher != null) error = publisher.problem();
+    if (error.isEmpty() && publisher != null) error = publisher.notice();
     return new ClusterNetStatus.Health(state() == State.RUNNING,
-        nodes != null && nodes.hasSynced(), deviceUp, keyPublished.get(), error);
+        nodes != null && nodes.hasSynced(), deviceUp, publisher != null && publisher.published(),
+        error);
   }
 
   /** A snapshot: peers with handshake age and transfer, excluded nodes with reasons. */
   public ClusterNetStatus status() {
-    DesiredMesh mesh = lastDesired.get();
+    DesiredMesh mesh = follower == null
+        ? new DesiredMesh(new java.util.TreeMap<>(), List.of()) : follower.current();
     List<ClusterNetStatus.Peer> peers = new ArrayList<>();
-    Instant now = config.clock.instant();
+    Instant now = config.clock().instant();
     try {
-      Optional<DeviceState> state = wg == null ? Optional.empty()
-          : wg.device(config.interfaceName);
+      Optional<DeviceState> state = device == null ? Optional.empty()
+          : device.wireGuard().device(config.interfaceName());
       if (state.isPresent()) {
         for (PeerState p : state.get().peers()) {
           DesiredPeer d = mesh.peers().get(p.publicKey());
-          Instant t = now;
           peers.add(new ClusterNetStatus.Peer(Optional.ofNullable(d).map(DesiredPeer::nodeName),
               p.publicKey(), p.endpoint(), p.allowedIps(),
-              p.lastHandshake().map(h -> Duration.between(h, t).isNegative() ? Duration.ZERO
-                  : Duration.between(h, t)), p.receiveBytes(), p.transmitBytes(),
+              p.lastHandshake().map(h -> Duration.between(h, now).isNegative() ? Duration.ZERO
+                  : Duration.between(h, now)), p.receiveBytes(), p.transmitBytes(),
               Optional.ofNullable(d).flatMap(DesiredPeer::note)));
         }
       }
     } catch (BackendException e) {
-      log.debug("{}: status: {}", config.nodeName, e.getMessage());
+      log.debug("{}: status: {}", config.nodeName(), e.getMessage());
     }
     peers.sort(Comparator.comparing((ClusterNetStatus.Peer p) -> p.nodeName().orElse("~"))
         .thenComparing(ClusterNetStatus.Peer::publicKey));
-    String mode = backends != null ? backends.mode().name().toLowerCase(java.util.Locale.ROOT)
-        : (daemon != null ? "userspace" : "host-provided");
-    return new ClusterNetStatus(config.nodeName, config.interfaceName, mode,
-        key == null ? null : key.publicKey(), config.listenPort, health(), peers,
-        mesh.excluded(), backendWrites());
+    String mode = device == null ? "host-provided" : device.mode();
+    return new ClusterNetStatus(config.nodeName(), config.interfaceName(), mode,
+        key == null ? null : key.publicKey(), config.listenPort(), health(), peers,
+        mesh.excluded(), backendWrites(), repairs());
   }
 
   /**
@@ -499,8 +431,39 @@ public final class ClusterNet extends AbstractIdleService {
     private java.time.Clock clock = java.time.Clock.systemUTC();
     private boolean keepOnStop;
     private KeyManager.LoosePermissions loosePermissions = KeyManager.LoosePermissions.REPAIR;
+    private Duration apiCallTimeout = Duration.ofSeconds(10);
+    private Duration deviceCheckPeriod;
+    private Duration deviceRestoreTimeout = Duration.ofSeconds(60);
 
     private Builder() {}
+
+    /**
+     * Optional: the longest one API call of ours may take, start to end (publishing the key;
+     * the informer's long watches are the client's). Default 10 s.
+     */
+    public Builder apiCallTimeout(Duration timeout) {
+      this.apiCallTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Optional: how often the device is checked cheaply (daemon alive, interface present and up,
+     * addresses and routes in place; no peer dump). Default the resync period, at most 2 s.
+     */
+    public Builder deviceCheckPeriod(Duration period) {
+      this.deviceCheckPeriod = Objects.requireNonNull(period, "period");
+      return this;
+    }
+
+    /**
+     * Optional: how long the service keeps trying to restore a broken device (backing off)
+     * before it fails ({@code state()} FAILED, {@code failureCause()} says why; the agent then
+     * exits 1 and a DaemonSet restarts it). Default 60 s.
+     */
+    public Builder deviceRestoreTimeout(Duration timeout) {
+      this.deviceRestoreTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
 
     /** Required: this node's name, as on its Node object. */
     public Builder nodeName(String nodeName) {
@@ -702,7 +665,25 @@ public final class ClusterNet extends AbstractIdleService {
       if (daemon != null && wireGuard != null) {
         throw new IllegalStateException("choose userspace(...) or backends(...), not both");
       }
-      return new ClusterNet(this);
+      if (apiCallTimeout.isNegative() || apiCallTimeout.isZero()) {
+        throw new IllegalStateException("apiCallTimeout must be positive");
+      }
+      if (deviceCheckPeriod != null && (deviceCheckPeriod.isNegative()
+          || deviceCheckPeriod.isZero())) {
+        throw new IllegalStateException("deviceCheckPeriod must be positive");
+      }
+      if (deviceRestoreTimeout.isNegative()) {
+        throw new IllegalStateException("deviceRestoreTimeout must not be negative");
+      }
+      Duration check = deviceCheckPeriod != null ? deviceCheckPeriod
+          : (resyncPeriod.compareTo(Duration.ofSeconds(2)) < 0 ? resyncPeriod
+              : Duration.ofSeconds(2));
+      return new ClusterNet(new ClusterNetConfig(nodeName, apiClient, storageRoot, storage,
+          wireGuard, links, daemon, nodeSource, namespace, interfaceName, listenPort,
+          clusterCidrs, interfaceAddresses, mtu, persistentKeepalive, resyncPeriod, annotationKey,
+          family, includeNodeAddress, minIpv4PodCidrLength, minIpv6PodCidrLength, scheduler,
+          clock, keepOnStop, loosePermissions,
+          apiCallTimeout, check, deviceRestoreTimeout));
     }
   }
 }

@@ -22,13 +22,22 @@ import java.util.Optional;
  * @param peers one entry per peer on the device, sorted by node name
  * @param excluded nodes that are not peers, with reasons
  * @param writes backend writes since start
+ * @param repairs divergences found (and repaired) at resyncs between the incrementally kept
+ *     desired mesh and the one recomputed from the informer's cache; 0 in a correct run
  */
 public record ClusterNetStatus(String nodeName, String interfaceName, String mode,
     PublicKey publicKey, int listenPort, Health health, List<Peer> peers,
-    List<Exclusion> excluded, long writes) {
+    List<Exclusion> excluded, long writes, long repairs) {
   public ClusterNetStatus {
     peers = List.copyOf(peers);
     excluded = List.copyOf(excluded);
+  }
+
+  /** Without a repairs count (0). */
+  public ClusterNetStatus(String nodeName, String interfaceName, String mode,
+      PublicKey publicKey, int listenPort, Health health, List<Peer> peers,
+      List<Exclusion> excluded, long writes) {
+    this(nodeName, interfaceName, mode, publicKey, listenPort, health, peers, excluded, writes, 0);
   }
 
   /**
@@ -94,6 +103,8 @@ public record ClusterNetStatus(String nodeName, String interfaceName, String mod
         .append(", key published=").append(health.keyPublished()).append(")")
         .append(health.lastError().map(e -> "\n  last error: " + Untrusted.lineSafe(e))
             .orElse("")).append("\n");
+    b.append("  device writes: ").append(writes).append("  repairs: ").append(repairs)
+        .append("\n");
     for (Peer p : peers) {
       b.append("\npeer: ").append(p.publicKey())
           .append(p.nodeName().map(n -> "  (node " + name(n) + ")").orElse("  (stray)"))

@@ -2,6 +2,7 @@ package io.clusternet.core.k8s;
 
 import io.clusternet.core.mesh.NodeInfo;
 import io.clusternet.core.mesh.NodeSource;
+import io.clusternet.core.mesh.NodeTable;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
@@ -10,22 +11,35 @@ import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1NodeList;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 
 /**
  * All Nodes through the official client's {@link SharedIndexInformer}, built from the host's
- * {@link ApiClient} (never the global default). Every add, update (annotation-only ones included)
- * and delete (tombstones included) signals the listeners; {@link #snapshot()} reads the
- * informer's cache, so a missed event cannot leave a wrong state behind.
+ * {@link ApiClient} (never the global default).
+ *
+ * <p>Two views. The informer's cache (its indexer) is the source of truth; {@link #truth()} reads
+ * it. A {@link NodeTable} fed by the informer's events, in their order, is the fast view that
+ * {@link #snapshot()} and {@link #changesSince} answer from. The informer updates its cache
+ * <em>before</em> it hands the event to us, on another thread, so the table lags the cache by
+ * the events in flight, and the cache is never older than what the table holds. Every write to
+ * the table therefore happens under one lock, and a repair reads the cache inside that lock: a
+ * repair can never put back a state older than an event already applied (the lost update of
+ * issue 11, where a cache listing read before an event was written after it). For each node the
+ * resourceVersion of the last event applied is kept, so {@link #truth()} can tell whether the two
+ * views differ only by events still in flight ({@link NodeSource.Truth#settled()}).
  */
 public final class InformerNodeSource implements NodeSource, AutoCloseable {
   private final SharedInformerFactory factory;
   private final SharedIndexInformer<V1Node> informer;
-  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-  private final io.clusternet.core.mesh.NodeTable table = new io.clusternet.core.mesh.NodeTable();
+  private final Mirror mirror;
 
   /**
    * @param client the host's client; its read timeout must be 0 (the informer's watches are long)
@@ -46,31 +60,127 @@ public final class InformerNodeSource implements NodeSource, AutoCloseable {
             .timeoutSeconds(params.timeoutSeconds)
             .buildCall(null),
         V1Node.class, V1NodeList.class);
+    this.mirror = new Mirror(() -> informer.getIndexer().list(), informer::hasSynced);
     informer.addEventHandler(new ResourceEventHandler<>() {
       @Override
       public void onAdd(V1Node node) {
-        table.upsert(NodeInfos.of(node));
-        fire();
+        mirror.applied(node);
       }
 
       @Override
       public void onUpdate(V1Node oldNode, V1Node newNode) {
         // Annotation-only updates matter (the key travels in one); heartbeats change nothing
         // clusternet reads, so the table's version stays and no work follows.
-        if (table.upsert(NodeInfos.of(newNode))) fire();
+        mirror.applied(newNode);
       }
 
       @Override
       public void onDelete(V1Node node, boolean deletedFinalStateUnknown) {
-        // A tombstone too (deletedFinalStateUnknown): the name is what we need.
-        if (node != null && node.getMetadata() != null) table.remove(node.getMetadata().getName());
-        fire();
+        // A tombstone too (deletedFinalStateUnknown: deleted while the watch was down, seen on
+        // the relist): the name is what we need.
+        mirror.deleted(node);
       }
     });
   }
 
-  private void fire() {
-    for (Runnable r : listeners) r.run();
+  /**
+   * The table and the cache it mirrors, without the informer: the part with the concurrency
+   * rules, testable with a cache the test controls (package-private).
+   */
+  static final class Mirror {
+    private final Supplier<List<V1Node>> cache;
+    private final Supplier<Boolean> cacheSynced;
+    private final NodeTable table = new NodeTable();
+    private final Map<String, String> appliedVersion = new HashMap<>(); // guarded by table
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private volatile boolean synced;
+
+    Mirror(Supplier<List<V1Node>> cache, Supplier<Boolean> cacheSynced) {
+      this.cache = cache;
+      this.cacheSynced = cacheSynced;
+    }
+
+    /** An add or update event, in the informer's order. */
+    void applied(V1Node node) {
+      boolean changed;
+      synchronized (table) {
+        NodeInfo info = NodeInfos.of(node);
+        changed = table.upsert(info);
+        appliedVersion.put(info.name(), resourceVersion(node));
+      }
+      if (changed) fire();
+    }
+
+    /** A delete event (or a tombstone). */
+    void deleted(V1Node node) {
+      if (node == null || node.getMetadata() == null || node.getMetadata().getName() == null) {
+        fire();
+        return;
+      }
+      String name = node.getMetadata().getName();
+      synchronized (table) {
+        table.remove(name);
+        appliedVersion.remove(name);
+      }
+      fire();
+    }
+
+    private void fire() {
+      for (Runnable r : listeners) r.run();
+    }
+
+    NodeTable table() {
+      return table;
+    }
+
+    void onChange(Runnable listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    Truth truth() {
+      synchronized (table) {
+        List<V1Node> objects = cache.get();
+        List<NodeInfo> nodes = new ArrayList<>(objects.size());
+        boolean settled = objects.size() == appliedVersion.size();
+        for (V1Node n : objects) {
+          NodeInfo info = NodeInfos.of(n);
+          nodes.add(info);
+          settled &= Objects.equals(appliedVersion.get(info.name()), resourceVersion(n));
+        }
+        return new Truth(nodes, settled);
+      }
+    }
+
+    Set<String> repair() {
+      synchronized (table) {
+        // Read inside the lock: every event already applied is in this listing (the informer
+        // updates its cache first), so nothing moves back in time.
+        List<NodeInfo> nodes = new ArrayList<>();
+        for (V1Node n : cache.get()) nodes.add(NodeInfos.of(n));
+        return table.replaceAllChanged(nodes);
+      }
+    }
+
+    /**
+     * Synced once the informer has listed and its first listing has reached the table (events
+     * for every object it holds), so the first mapping is not of a partial table.
+     */
+    boolean hasSynced() {
+      if (synced) return true;
+      if (!cacheSynced.get()) return false;
+      synchronized (table) {
+        for (V1Node n : cache.get()) {
+          String name = n.getMetadata() == null ? null : n.getMetadata().getName();
+          if (name == null || !appliedVersion.containsKey(name)) return false;
+        }
+      }
+      synced = true;
+      return true;
+    }
+
+    private static String resourceVersion(V1Node n) {
+      return n.getMetadata() == null ? null : n.getMetadata().getResourceVersion();
+    }
   }
 
   /** Starts the informer (list, then watch). */
@@ -78,43 +188,42 @@ public final class InformerNodeSource implements NodeSource, AutoCloseable {
     factory.startAllRegisteredInformers();
   }
 
-  /**
-   * The informer's cache as {@link NodeInfo}s. The table fed by the events is reconciled against
-   * the cache first, so a missed or reordered event cannot leave a wrong state behind.
-   */
+  /** The table the informer's events feed: it may lag the cache by the events in flight. */
   @Override
   public List<NodeInfo> snapshot() {
-    if (table.size() != informer.getIndexer().list().size()) {
-      List<NodeInfo> all = new ArrayList<>();
-      for (V1Node n : informer.getIndexer().list()) all.add(NodeInfos.of(n));
-      table.replaceAll(all);
-    }
-    return table.snapshot();
+    return mirror.table().snapshot();
   }
 
   @Override
   public long version() {
-    return table.version();
+    return mirror.table().version();
   }
 
-  /**
-   * From the table the events feed, without reading the cache: O(changes). A missed event (which
-   * the informer does not produce) would be repaired by the next {@link #snapshot()}, which the
-   * service takes at least once per resync period.
-   */
+  /** From the table the events feed, without reading the cache: O(changes). */
   @Override
-  public java.util.Optional<Changes> changesSince(long version) {
-    return table.changesSince(version);
+  public Optional<Changes> changesSince(long version) {
+    return mirror.table().changesSince(version);
+  }
+
+  /** The informer's cache, read afresh. */
+  @Override
+  public Truth truth() {
+    return mirror.truth();
+  }
+
+  @Override
+  public Set<String> repair() {
+    return mirror.repair();
   }
 
   @Override
   public boolean hasSynced() {
-    return informer.hasSynced();
+    return mirror.hasSynced();
   }
 
   @Override
   public void onChange(Runnable listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
+    mirror.onChange(listener);
   }
 
   @Override

@@ -28,10 +28,33 @@ public final class NodeAnnotator {
 
   private final ApiClient client;
   private final CoreV1Api api;
+  private final java.time.Duration deadline;
 
+  /** Without a deadline of its own (the client's timeouts apply). */
   public NodeAnnotator(ApiClient client) {
+    this(client, java.time.Duration.ZERO);
+  }
+
+  /**
+   * @param deadline the longest any one API call may take, start to end (0: none); a call past
+   *     it fails with an {@link ApiException} wrapping an {@code InterruptedIOException}
+   */
+  public NodeAnnotator(ApiClient client, java.time.Duration deadline) {
     this.client = Objects.requireNonNull(client, "client");
     this.api = new CoreV1Api(client);
+    this.deadline = Objects.requireNonNull(deadline, "deadline");
+  }
+
+  private okhttp3.Call withDeadline(okhttp3.Call call) {
+    if (!deadline.isZero()) {
+      call.timeout().timeout(deadline.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+    return call;
+  }
+
+  private V1Node read(String nodeName) throws ApiException {
+    okhttp3.Call call = withDeadline(api.readNode(nodeName).buildCall(null));
+    return client.<V1Node>execute(call, V1Node.class).getData();
   }
 
   /** RFC 6901: {@code ~} → {@code ~0}, then {@code /} → {@code ~1}. */
@@ -62,7 +85,7 @@ public final class NodeAnnotator {
    */
   public Result publishOnce(String nodeName, String annotationKey, PublicKey key)
       throws ApiException {
-    V1Node node = api.readNode(nodeName).execute();
+    V1Node node = read(nodeName);
     Map<String, String> annotations = node.getMetadata() == null ? null
         : node.getMetadata().getAnnotations();
     String current = annotations == null ? null : annotations.get(annotationKey);
@@ -82,15 +105,15 @@ public final class NodeAnnotator {
             + ":" + json(wanted) + "}}]"
         : "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":" + json(rv) + "},"
             + "{\"op\":\"add\",\"path\":" + json(path) + ",\"value\":" + json(wanted) + "}]";
-    PatchUtils.patch(V1Node.class, () -> api.patchNode(nodeName, new V1Patch(patch))
-        .buildCall(null), V1Patch.PATCH_FORMAT_JSON_PATCH, client);
+    PatchUtils.patch(V1Node.class, () -> withDeadline(api.patchNode(nodeName, new V1Patch(patch))
+        .buildCall(null)), V1Patch.PATCH_FORMAT_JSON_PATCH, client);
     log.info("published WireGuard key {} on node {} ({})", wanted, nodeName, annotationKey);
     return new Result(true, Optional.ofNullable(current));
   }
 
   /** The annotation's current value on our Node. */
   public Optional<String> current(String nodeName, String annotationKey) throws ApiException {
-    V1Node node = api.readNode(nodeName).execute();
+    V1Node node = read(nodeName);
     return Optional.ofNullable(node.getMetadata() == null
         || node.getMetadata().getAnnotations() == null ? null
         : node.getMetadata().getAnnotations().get(annotationKey));

@@ -36,6 +36,38 @@ public interface NodeSource {
   }
 
   /**
+   * The source of truth read afresh, with no shortcut: for the Kubernetes source, the informer's
+   * cache itself rather than the table its events feed. {@link #snapshot()} may lag it by the
+   * events still in flight; {@link Truth#settled()} says whether any are. The default (a source
+   * with nothing behind its snapshot) is the snapshot, settled.
+   */
+  default Truth truth() {
+    return new Truth(snapshot(), true);
+  }
+
+  /**
+   * Makes what {@link #snapshot()} and {@link #changesSince} return equal to the source of truth
+   * as it is now (after a divergence was found); returns the names that changed. Moves {@link
+   * #version()} if anything changed. The default does nothing.
+   */
+  default java.util.Set<String> repair() {
+    return java.util.Set.of();
+  }
+
+  /**
+   * The source of truth at one moment.
+   *
+   * @param nodes every node
+   * @param settled whether every change in {@code nodes} has also reached {@link #snapshot()}'s
+   *     view (no event in flight); when false, a difference between the two may be just lag
+   */
+  record Truth(List<NodeInfo> nodes, boolean settled) {
+    public Truth {
+      nodes = List.copyOf(nodes);
+    }
+  }
+
+  /**
    * Changes between two versions.
    *
    * @param version the version these changes lead to

@@ -54,14 +54,19 @@ public final class NodeTable {
 
   /** Replaces the whole table (a relist); returns whether anything changed. */
   public synchronized boolean replaceAll(Iterable<NodeInfo> all) {
-    java.util.Set<String> seen = new java.util.HashSet<>();
-    boolean changed = false;
+    return !replaceAllChanged(all).isEmpty();
+  }
+
+  /** Replaces the whole table (a relist); returns the names added, changed or removed. */
+  public synchronized Set<String> replaceAllChanged(Iterable<NodeInfo> all) {
+    Set<String> seen = new java.util.HashSet<>();
+    Set<String> changed = new java.util.TreeSet<>();
     for (NodeInfo n : all) {
       seen.add(n.name());
-      changed |= upsert(n);
+      if (upsert(n)) changed.add(n.name());
     }
     for (String name : List.copyOf(nodes.keySet())) {
-      if (!seen.contains(name)) changed |= remove(name);
+      if (!seen.contains(name) && remove(name)) changed.add(name);
     }
     return changed;
   }

@@ -41,14 +41,13 @@ public final class Reconciler implements AutoCloseable {
 
   private final String device;
   private final WireGuardBackend backend;
-  private final Supplier<DesiredMesh> desired;
+  private final DesiredSource desired;
   private final Supplier<Boolean> ready;
   private final Optional<PrivateKey> privateKey;
   private final OptionalInt listenPort;
   private final ScheduledExecutorService executor;
   private final Duration resyncPeriod;
-  private final Duration minBackoff;
-  private final Duration maxBackoff;
+  private final io.clusternet.core.backoff.Backoff backoff;
 
   private final AtomicBoolean pending = new AtomicBoolean();
   private final java.util.concurrent.locks.ReentrantLock runLock =
@@ -64,16 +63,31 @@ public final class Reconciler implements AutoCloseable {
   private final AtomicReference<Optional<PeerPlan>> lastPlan =
       new AtomicReference<>(Optional.empty());
   private io.clusternet.core.diff.DeviceIndex held; // the device as the last run left it; run thread only
-  private volatile Duration backoff;
   private volatile DesiredMesh lastApplied; // the mesh the last successful run made true
   private volatile ScheduledFuture<?> resync;
   private volatile ScheduledFuture<?> retry;
+
+  /** Where each run's desired mesh comes from. */
+  @FunctionalInterface
+  public interface DesiredSource {
+    /**
+     * @param resync true on the runs that re-read the device (the periodic resync, the first run,
+     *     every retry): the source should then recompute the mesh from its source of truth with
+     *     no shortcut (see {@link io.clusternet.core.mesh.MeshFollower})
+     */
+    DesiredMesh desired(boolean resync);
+
+    /** A source whose mesh does not depend on the flag. */
+    static DesiredSource of(Supplier<DesiredMesh> supplier) {
+      return resync -> supplier.get();
+    }
+  }
 
   /**
    * @param executor runs reconciliations; a single thread is enough, and more never run two at
    *     once
    */
-  public Reconciler(String device, WireGuardBackend backend, Supplier<DesiredMesh> desired,
+  public Reconciler(String device, WireGuardBackend backend, DesiredSource desired,
       Supplier<Boolean> ready, Optional<PrivateKey> privateKey, OptionalInt listenPort,
       ScheduledExecutorService executor, Duration resyncPeriod, Duration minBackoff,
       Duration maxBackoff) {
@@ -85,9 +99,7 @@ public final class Reconciler implements AutoCloseable {
     this.listenPort = Objects.requireNonNull(listenPort, "listenPort");
     this.executor = Objects.requireNonNull(executor, "executor");
     this.resyncPeriod = Objects.requireNonNull(resyncPeriod, "resyncPeriod");
-    this.minBackoff = minBackoff;
-    this.maxBackoff = maxBackoff;
-    this.backoff = minBackoff;
+    this.backoff = io.clusternet.core.backoff.Backoff.of(minBackoff, maxBackoff, 0.2);
   }
 
   /** Starts the periodic resync. */
@@ -101,6 +113,16 @@ public final class Reconciler implements AutoCloseable {
   public void resyncNow() {
     readDevice.set(true);
     signal();
+  }
+
+  /** Re-reads the device (and verifies the desired mesh) after {@code delay}. */
+  public void resyncAfter(Duration delay) {
+    if (closed.get()) return;
+    try {
+      executor.schedule(this::resyncNow, delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException ignored) {
+      // shutting down
+    }
   }
 
   /** Something may have changed: reconcile soon. Bursts coalesce into one run. */
@@ -132,8 +154,8 @@ public final class Reconciler implements AutoCloseable {
     if (!ready.get()) return; // a later signal (sync, resync) brings us back
     runs.incrementAndGet();
     try {
-      DesiredMesh mesh = desired.get();
       boolean read = readDevice.getAndSet(false) || held == null;
+      DesiredMesh mesh = desired.desired(read);
       if (!read && mesh == lastApplied) {
         return; // the same desired mesh, already applied, and no re-read asked for: nothing to do
       }
@@ -163,18 +185,21 @@ public final class Reconciler implements AutoCloseable {
       }
       lastApplied = mesh;
       lastFailure.set(Optional.empty());
-      backoff = minBackoff;
+      backoff.reset();
     } catch (BackendException | RuntimeException e) {
       readDevice.set(true); // after a failure, trust nothing cached
       held = null;
       lastApplied = null;
       failures.incrementAndGet();
       lastFailure.set(Optional.of(e));
-      Duration wait = backoff;
-      backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff
-          : backoff.multipliedBy(2);
-      log.warn("{}: reconciliation failed, retrying in {} ms: {}", device, wait.toMillis(),
-          e.getMessage());
+      Duration wait = backoff.next();
+      if (backoff.worthLogging()) {
+        log.warn("{}: reconciliation failed ({} in a row), retrying in {} ms: {}", device,
+            backoff.attempts(), wait.toMillis(), e.getMessage());
+      } else {
+        log.debug("{}: reconciliation failed, retrying in {} ms: {}", device, wait.toMillis(),
+            e.getMessage());
+      }
       if (!closed.get()) {
         try {
           retry = executor.schedule(this::signal, wait.toNanos(), TimeUnit.NANOSECONDS);

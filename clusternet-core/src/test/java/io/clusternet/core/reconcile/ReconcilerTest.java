@@ -35,7 +35,7 @@ class ReconcilerTest {
     AtomicReference<DesiredMesh> mesh = new AtomicReference<>(
         new DesiredMesh(new TreeMap<>(), List.of()));
     ScheduledExecutorService pool = Executors.newScheduledThreadPool(4);
-    try (Reconciler r = new Reconciler("wg0", wg, () -> {
+    try (Reconciler r = new Reconciler("wg0", wg, resync -> {
       int now = inFlight.incrementAndGet();
       maxInFlight.accumulateAndGet(now, Math::max);
       try {

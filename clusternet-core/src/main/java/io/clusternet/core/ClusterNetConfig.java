@@ -1,0 +1,58 @@
+package io.clusternet.core;
+
+import io.clusternet.api.backend.LinkBackend;
+import io.clusternet.api.backend.WireGuardBackend;
+import io.clusternet.api.net.InterfaceAddress;
+import io.clusternet.api.net.IpPrefix;
+import io.clusternet.core.keys.KeyManager;
+import io.clusternet.core.mesh.MeshMapper;
+import io.clusternet.core.mesh.NodeSource;
+import io.clusternet.core.storage.ClusternetRoot;
+import io.clusternet.core.userspace.WireGuardGoProcess;
+import io.kubernetes.client.openapi.ApiClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * What {@link ClusterNet.Builder#build()} copies out of the builder: immutable (lists are
+ * copies), so reusing a builder after {@code build()} never changes a built service. Nullable
+ * components are the optional parts a host did not set.
+ */
+record ClusterNetConfig(
+    String nodeName,
+    ApiClient apiClient,
+    Path storageRoot, // nullable: storage is set instead
+    ClusternetRoot storage, // nullable
+    WireGuardBackend wireGuard, // nullable
+    LinkBackend links, // nullable
+    WireGuardGoProcess.Builder daemon, // nullable
+    NodeSource nodeSource, // nullable
+    Optional<Path> namespace,
+    String interfaceName,
+    int listenPort,
+    List<IpPrefix> clusterCidrs,
+    List<InterfaceAddress> interfaceAddresses,
+    int mtu,
+    Duration persistentKeepalive,
+    Duration resyncPeriod,
+    String annotationKey,
+    MeshMapper.AddressFamily family,
+    boolean includeNodeAddress,
+    int minIpv4PodCidrLength,
+    int minIpv6PodCidrLength,
+    ScheduledExecutorService scheduler, // nullable: our own
+    Clock clock,
+    boolean keepOnStop,
+    KeyManager.LoosePermissions loosePermissions,
+    Duration apiCallTimeout,
+    Duration deviceCheckPeriod,
+    Duration deviceRestoreTimeout) {
+  ClusterNetConfig {
+    clusterCidrs = List.copyOf(clusterCidrs);
+    interfaceAddresses = List.copyOf(interfaceAddresses);
+  }
+}

@@ -1,0 +1,241 @@
+package io.clusternet.core;
+
+import io.clusternet.api.backend.BackendException;
+import io.clusternet.api.backend.LinkBackend;
+import io.clusternet.api.backend.LinkInfo;
+import io.clusternet.api.backend.Route;
+import io.clusternet.api.backend.WireGuardBackend;
+import io.clusternet.api.crypto.PrivateKey;
+import io.clusternet.api.net.InterfaceAddress;
+import io.clusternet.api.net.IpPrefix;
+import io.clusternet.api.wg.DeviceConfig;
+import io.clusternet.core.backend.WireGuardBackends;
+import io.clusternet.core.userspace.UapiWireGuardBackend;
+import io.clusternet.core.userspace.WireGuardGoProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WireGuard device and what surrounds it: brings it up (or adopts a wireguard-go daemon that
+ * outlived a previous run), checks it cheaply ({@link #problems()}: daemon alive, link present and
+ * up, our addresses and routes in place), restores it ({@link #restore()}: the same idempotent
+ * steps as bring-up, starting a new daemon if ours died), and tears down what it created. Peers
+ * are not its business: after a restore the reconciler re-reads the device and adds them.
+ * Not thread-safe: the service calls it from its scheduler thread (and at start and stop).
+ */
+final class DeviceSetup {
+  private static final Logger log = LoggerFactory.getLogger(DeviceSetup.class);
+
+  private final ClusterNetConfig config;
+  private final PrivateKey key;
+  private WireGuardBackends.Selection backends;
+  private WireGuardBackend wg;
+  private Optional<LinkBackend> links = Optional.empty();
+  private WireGuardGoProcess daemon;
+  private Path adoptedSocket;
+  private boolean createdLink;
+  private final Set<Route> routes = new LinkedHashSet<>();
+  private final Set<InterfaceAddress> addresses = new LinkedHashSet<>();
+
+  DeviceSetup(ClusterNetConfig config, PrivateKey key) {
+    this.config = config;
+    this.key = key;
+  }
+
+  /** Brings the device up (start). */
+  void bringUp() throws Exception {
+    Path socketDirectory = socketDirectory();
+    if (config.daemon() != null) {
+      UapiWireGuardBackend probe = UapiWireGuardBackend.create(socketDirectory);
+      if (probe.device(config.interfaceName()).isPresent()) {
+        // A daemon outlived our previous run (a crash or SIGKILL): adopt it, tunnels intact.
+        adoptedSocket = probe.socketPath(config.interfaceName());
+        log.info("{}: adopting the running wireguard-go at {}", config.nodeName(), adoptedSocket);
+      } else {
+        daemon = config.daemon().start();
+      }
+    }
+    if (config.wireGuard() != null) {
+      wg = config.wireGuard();
+      links = Optional.ofNullable(config.links());
+    } else {
+      backends = config.daemon() != null
+          ? WireGuardBackends.userspace(config.namespace(), socketDirectory)
+          : WireGuardBackends.auto(config.namespace(), socketDirectory);
+      wg = backends.wireGuard();
+      links = config.links() != null ? Optional.of(config.links()) : backends.links();
+      log.info("{}: {}", config.nodeName(), backends.reason());
+    }
+    configure();
+  }
+
+  private Path socketDirectory() {
+    return config.daemon() != null ? config.daemon().effectiveSocketDirectory()
+        : UapiWireGuardBackend.DEFAULT_SOCKET_DIRECTORY;
+  }
+
+  /** The idempotent part of bring-up: link, key and port, addresses, up, routes. */
+  private void configure() throws BackendException {
+    String iface = config.interfaceName();
+    if (wg.device(iface).isEmpty()) {
+      LinkBackend l = links.orElseThrow(() -> new BackendException(
+          BackendException.Reason.NOT_FOUND, "bringing up " + iface, "bringing up " + iface
+              + ": no WireGuard device and no link backend to create one (start wireguard-go "
+              + "with .userspace(...) or add clusternet-netlink-jna)"));
+      if (l.link(iface).isEmpty()) createdLink = true;
+      l.ensureLink(iface, "wireguard", OptionalInt.of(config.mtu()), OptionalInt.empty(),
+          LinkBackend.ExistingLink.ADOPT);
+    } else if (links.isPresent() && links.get().link(iface).isPresent()) {
+      links.get().setMtu(iface, config.mtu());
+    }
+    wg.configure(iface, DeviceConfig.builder().privateKey(key)
+        .listenPort(config.listenPort()).build());
+    if (links.isPresent()) {
+      LinkBackend l = links.get();
+      List<InterfaceAddress> present = l.addresses(iface);
+      for (InterfaceAddress a : config.interfaceAddresses()) {
+        if (!present.contains(a)) {
+          l.addAddress(iface, a);
+          addresses.add(a);
+        }
+      }
+      l.setUp(iface, true);
+      for (IpPrefix cidr : config.clusterCidrs()) {
+        Route r = Route.onLink(cidr, iface, ClusterNet.ROUTE_PROTOCOL);
+        l.replaceRoute(r);
+        routes.add(r);
+      }
+    }
+  }
+
+  /**
+   * What is wrong with the device now, cheaply (no peer dump): empty when all is well. Each
+   * entry is one short phrase.
+   */
+  List<String> problems() {
+    List<String> problems = new ArrayList<>();
+    String iface = config.interfaceName();
+    if (daemon != null && !daemon.isAlive()) {
+      problems.add("wireguard-go (pid " + daemon.pid() + ") exited");
+    }
+    if (adoptedSocket != null && daemon == null && !Files.exists(adoptedSocket)) {
+      problems.add("the adopted wireguard-go's socket " + adoptedSocket + " is gone");
+    }
+    try {
+      if (links.isPresent()) {
+        LinkBackend l = links.get();
+        Optional<LinkInfo> link = l.link(iface);
+        if (link.isEmpty()) {
+          problems.add("interface " + iface + " is missing");
+          return problems;
+        }
+        if (!link.get().up()) problems.add("interface " + iface + " is down");
+        List<InterfaceAddress> present = l.addresses(iface);
+        for (InterfaceAddress a : config.interfaceAddresses()) {
+          if (!present.contains(a)) problems.add("address " + a + " is missing");
+        }
+        List<Route> owned = l.routes(ClusterNet.ROUTE_PROTOCOL);
+        for (IpPrefix cidr : config.clusterCidrs()) {
+          boolean found = false;
+          for (Route r : owned) found |= r.destination().equals(cidr);
+          if (!found) problems.add("route to " + cidr + " is missing");
+        }
+      } else if (problems.isEmpty() && wg.device(iface).isEmpty()) {
+        problems.add("device " + iface + " is missing");
+      }
+    } catch (BackendException e) {
+      problems.add("checking " + iface + ": " + e.getMessage());
+    }
+    return problems;
+  }
+
+  /** Brings back whatever is missing: a new daemon if ours died, then the idempotent steps. */
+  void restore() throws Exception {
+    if (config.daemon() != null) {
+      boolean ours = daemon != null && daemon.isAlive();
+      boolean adopted = daemon == null && adoptedSocket != null && Files.exists(adoptedSocket);
+      if (!ours && !adopted) {
+        if (daemon != null) {
+          log.warn("{}: wireguard-go (pid {}) exited with {}; starting a new one",
+              config.nodeName(), daemon.pid(), daemon.exitCode().map(String::valueOf)
+                  .orElse("?"));
+          daemon.close();
+        }
+        adoptedSocket = null;
+        daemon = config.daemon().start();
+      }
+    }
+    configure();
+  }
+
+  WireGuardBackend wireGuard() {
+    return wg;
+  }
+
+  Optional<LinkBackend> links() {
+    return links;
+  }
+
+  String mode() {
+    return backends != null ? backends.mode().name().toLowerCase(Locale.ROOT)
+        : (config.daemon() != null ? "userspace" : "host-provided");
+  }
+
+  /** Removes what bring-up created (unless {@code keep}), and closes the backends. */
+  void tearDown(boolean keep) {
+    if (!keep) {
+      links.ifPresent(l -> {
+        for (Route r : routes) {
+          try {
+            l.deleteRoute(r);
+          } catch (BackendException e) {
+            log.warn("{}: removing route {}: {}", config.nodeName(), r.destination(),
+                e.getMessage());
+          }
+        }
+        for (InterfaceAddress a : addresses) {
+          try {
+            l.removeAddress(config.interfaceName(), a);
+          } catch (BackendException e) {
+            log.debug("{}: removing address {}: {}", config.nodeName(), a, e.getMessage());
+          }
+        }
+        if (createdLink) {
+          try {
+            l.deleteLink(config.interfaceName());
+          } catch (BackendException e) {
+            log.warn("{}: deleting {}: {}", config.nodeName(), config.interfaceName(),
+                e.getMessage());
+          }
+        }
+      });
+      if (daemon != null) {
+        try {
+          daemon.stop(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      if (adoptedSocket != null) {
+        // Not our child, so no PID: wireguard-go exits when its socket file is removed.
+        try {
+          Files.deleteIfExists(adoptedSocket);
+        } catch (IOException e) {
+          log.warn("{}: stopping the adopted wireguard-go: {}", config.nodeName(), e.getMessage());
+        }
+      }
+    }
+    if (backends != null) backends.close();
+  }
+}
