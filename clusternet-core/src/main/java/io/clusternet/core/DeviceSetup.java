@@ -89,13 +89,19 @@ final class DeviceSetup {
   private void configure() throws BackendException {
     String iface = config.interfaceName();
     if (wg.device(iface).isEmpty()) {
+      if (config.daemon() != null) {
+        // Userspace: only wireguard-go makes the device (a restore starts a new one).
+        throw new BackendException(BackendException.Reason.NOT_FOUND, "bringing up " + iface,
+            "bringing up " + iface + ": wireguard-go does not serve the device");
+      }
       LinkBackend l = links.orElseThrow(() -> new BackendException(
           BackendException.Reason.NOT_FOUND, "bringing up " + iface, "bringing up " + iface
               + ": no WireGuard device and no link backend to create one (start wireguard-go "
               + "with .userspace(...) or add clusternet-netlink-jna)"));
-      if (l.link(iface).isEmpty()) createdLink = true;
+      boolean absent = l.link(iface).isEmpty();
       l.ensureLink(iface, "wireguard", OptionalInt.of(config.mtu()), OptionalInt.empty(),
           LinkBackend.ExistingLink.ADOPT);
+      if (absent) createdLink = true; // only once it exists: never delete a link we did not make
     } else if (links.isPresent() && links.get().link(iface).isPresent()) {
       links.get().setMtu(iface, config.mtu());
     }
@@ -128,6 +134,9 @@ final class DeviceSetup {
     String iface = config.interfaceName();
     if (daemon != null && !daemon.isAlive()) {
       problems.add("wireguard-go (pid " + daemon.pid() + ") exited");
+    }
+    if (config.daemon() != null && daemon == null && adoptedSocket == null) {
+      problems.add("wireguard-go is not running");
     }
     if (adoptedSocket != null && daemon == null && !Files.exists(adoptedSocket)) {
       problems.add("the adopted wireguard-go's socket " + adoptedSocket + " is gone");
@@ -171,6 +180,7 @@ final class DeviceSetup {
               config.nodeName(), daemon.pid(), daemon.exitCode().map(String::valueOf)
                   .orElse("?"));
           daemon.close();
+          daemon = null;
         }
         adoptedSocket = null;
         daemon = config.daemon().start();
