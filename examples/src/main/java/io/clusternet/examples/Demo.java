@@ -192,6 +192,12 @@ public final class Demo {
     check(gone, "node-1 and node-2 removed node-3's peer");
     check(ping(1, 2) && ping(2, 1), "node-1 and node-2 still reach each other");
     check(!ping(1, 3), "node-1 no longer reaches node-3 (its peer is gone)");
+    boolean noRepairs = true;
+    for (int i = 1; i <= NODES; i++) {
+      String s = status(i);
+      noRepairs &= s != null && s.contains("repairs: 0\n");
+    }
+    check(noRepairs, "no node's resync found its incrementally kept mesh diverged (repairs: 0)");
 
     double seconds = (System.nanoTime() - started) / 1e9;
     step(failures == 0 ? "all checks passed in " + String.format("%.1f", seconds) + " s"
@@ -247,7 +253,12 @@ public final class Demo {
         System.out.println("---- agent-" + i + ".log (last lines)");
         List<String> lines = Files.readAllLines(work.resolve("agent-" + i + ".log"),
             StandardCharsets.UTF_8);
-        lines.subList(Math.max(0, lines.size() - 30), lines.size()).forEach(System.out::println);
+        List<String> warnings = lines.stream()
+            .filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
+        System.out.println("  (" + warnings.size() + " WARN/ERROR lines, up to 40 shown)");
+        warnings.stream().limit(40).forEach(System.out::println);
+        System.out.println("  (last lines)");
+        lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(System.out::println);
       } catch (IOException e) {
         System.out.println("(no log)");
       }

@@ -147,7 +147,7 @@ public final class InformerNodeSource implements NodeSource, AutoCloseable {
           nodes.add(info);
           settled &= Objects.equals(appliedVersion.get(info.name()), resourceVersion(n));
         }
-        return new Truth(nodes, settled);
+        return new Truth(nodes, settled, table.version());
       }
     }
 

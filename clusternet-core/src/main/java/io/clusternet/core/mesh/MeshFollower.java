@@ -75,8 +75,7 @@ public final class MeshFollower {
    *     the source's fast view incrementally
    */
   public DesiredMesh desired(boolean verify) {
-    DesiredMesh followed = follow();
-    return verify ? verify(followed) : followed;
+    return verify ? verify() : follow();
   }
 
   /** The mesh last computed (for status); never null. */
@@ -131,9 +130,21 @@ public final class MeshFollower {
     return mesh;
   }
 
-  private DesiredMesh verify(DesiredMesh followed) {
-    long versionBefore = nodes.version();
+  private DesiredMesh verify() {
+    // Compare like with like: the followed mesh must be of the fast view at the very version
+    // the truth was read against; events arriving in between move it, so follow again.
+    DesiredMesh followed = follow();
     NodeSource.Truth truth = nodes.truth();
+    for (int i = 0; i < 3 && truth.version() != mappedVersion; i++) {
+      followed = follow();
+      truth = nodes.truth();
+    }
+    if (truth.version() != mappedVersion) {
+      log.debug("{}: nodes keep changing; verifying again soon", selfName);
+      lookAgainSoon.run();
+      return followed;
+    }
+    long versionBefore = truth.version();
     MeshMapper.Config config = configFor.apply(truth.nodes());
     MeshState fresh = new MeshState(config);
     DesiredMesh recomputed = fresh.sync(truth.nodes());

@@ -42,7 +42,8 @@ public interface NodeSource {
    * with nothing behind its snapshot) is the snapshot, settled.
    */
   default Truth truth() {
-    return new Truth(snapshot(), true);
+    long version = version();
+    return new Truth(snapshot(), true, version);
   }
 
   /**
@@ -60,8 +61,10 @@ public interface NodeSource {
    * @param nodes every node
    * @param settled whether every change in {@code nodes} has also reached {@link #snapshot()}'s
    *     view (no event in flight); when false, a difference between the two may be just lag
+   * @param version {@link #version()} at the same moment: the fast view this truth is to be
+   *     compared with
    */
-  record Truth(List<NodeInfo> nodes, boolean settled) {
+  record Truth(List<NodeInfo> nodes, boolean settled, long version) {
     public Truth {
       nodes = List.copyOf(nodes);
     }
