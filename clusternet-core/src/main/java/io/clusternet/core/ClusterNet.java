@@ -364,10 +364,12 @@ public final class ClusterNet extends AbstractService {
     if (error.isEmpty() && reconciler != null) {
       error = reconciler.lastFailure().map(Throwable::getMessage);
     }
+    Optional<String> sourceProblem = nodes == null ? Optional.empty() : nodes.problem();
+    if (error.isEmpty()) error = sourceProblem;
     if (error.isEmpty() && publisher != null) error = publisher.problem();
     if (error.isEmpty() && publisher != null) error = publisher.notice();
     return new ClusterNetStatus.Health(state() == State.RUNNING,
-        nodes != null && nodes.hasSynced(), deviceUp, publisher != null && publisher.published(),
+        nodes != null && nodes.hasSynced() && sourceProblem.isEmpty(), deviceUp, publisher != null && publisher.published(),
         error);
   }
 

@@ -37,6 +37,8 @@ import java.util.function.Supplier;
  * views differ only by events still in flight ({@link NodeSource.Truth#settled()}).
  */
 public final class InformerNodeSource implements NodeSource, AutoCloseable {
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(InformerNodeSource.class);
   private final SharedInformerFactory factory;
   private final SharedIndexInformer<V1Node> informer;
   private final Mirror mirror;
@@ -59,7 +61,7 @@ public final class InformerNodeSource implements NodeSource, AutoCloseable {
             .watch(params.watch)
             .timeoutSeconds(params.timeoutSeconds)
             .buildCall(null),
-        V1Node.class, V1NodeList.class);
+        V1Node.class, V1NodeList.class, 0L, (type, failure) -> listOrWatchFailed(failure));
     this.mirror = new Mirror(() -> informer.getIndexer().list(), informer::hasSynced);
     informer.addEventHandler(new ResourceEventHandler<>() {
       @Override
@@ -181,6 +183,41 @@ public final class InformerNodeSource implements NodeSource, AutoCloseable {
     private static String resourceVersion(V1Node n) {
       return n.getMetadata() == null ? null : n.getMetadata().getResourceVersion();
     }
+  }
+
+  /** How long after its last failure listing or watching still counts as failing. */
+  static final java.time.Duration FAILURE_WINDOW = java.time.Duration.ofSeconds(10);
+
+  private final java.util.concurrent.atomic.AtomicLong failures =
+      new java.util.concurrent.atomic.AtomicLong();
+  private volatile long lastFailureNanos;
+  private volatile String lastFailure = "";
+
+  /**
+   * The informer's list or watch failed (it retries by itself). Replaces the client's default
+   * handler, which logs every failure: here the first and then every doubling of the count are
+   * logged, with the count, so a watch refused every second does not flood the log.
+   */
+  private void listOrWatchFailed(Throwable failure) {
+    long n = failures.incrementAndGet();
+    lastFailure = failure instanceof Exception e ? KeyPublisher.describe(e)
+        : String.valueOf(failure);
+    lastFailureNanos = System.nanoTime();
+    if ((n & (n - 1)) == 0) {
+      log.warn("listing or watching Nodes failed ({} time(s) so far; logged at each doubling): {}",
+          n, lastFailure);
+    }
+  }
+
+  /** Listing or watching has failed within the last {@link #FAILURE_WINDOW}. */
+  @Override
+  public Optional<String> problem() {
+    if (failures.get() == 0
+        || System.nanoTime() - lastFailureNanos > FAILURE_WINDOW.toNanos()) {
+      return Optional.empty();
+    }
+    return Optional.of("listing or watching Nodes fails: " + lastFailure + " ("
+        + failures.get() + " failure(s) so far)");
   }
 
   /** Starts the informer (list, then watch). */

@@ -14,6 +14,14 @@ public interface NodeSource {
   /** Whether the source has delivered its first complete listing. */
   boolean hasSynced();
 
+  /**
+   * What keeps this source from being current, if anything (for example: watching fails with
+   * HTTP 403); one line. Empty by default and whenever all is well.
+   */
+  default java.util.Optional<String> problem() {
+    return java.util.Optional.empty();
+  }
+
   /** Registers a callback run (on any thread) whenever the nodes may have changed. */
   void onChange(Runnable listener);
 
