@@ -7,6 +7,7 @@ import io.clusternet.api.net.Endpoint;
 import io.clusternet.api.net.IpPrefix;
 import io.clusternet.core.keys.X25519;
 import io.clusternet.core.mesh.DesiredMesh;
+import io.clusternet.core.mesh.MeshGenerators;
 import io.clusternet.core.mesh.MeshMapper;
 import io.clusternet.core.mesh.NodeInfo;
 import java.time.Duration;
@@ -14,6 +15,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.clusternet.props.Gens;
+import io.clusternet.props.Props;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,6 +66,27 @@ class ClusterNetStatusTest {
     // The excluded nodes each take exactly one line.
     assertThat(text.lines().filter(l -> l.startsWith("  bad-")).count()).isEqualTo(3);
     assertThat(text).contains("\\n");
+  }
+
+  @Test
+  void noGeneratedClusterCanForgeAStatusLine() throws Exception {
+    for (MeshMapper.Config config : MeshGenerators.configs()) {
+      Props.check(200, Gens.lists(MeshGenerators.nodes(), 0, 8), nodes -> {
+        java.util.Map<String, NodeInfo> byName = new java.util.LinkedHashMap<>();
+        for (NodeInfo n : nodes) byName.put(n.name(), n); // names unique, last wins
+        DesiredMesh mesh = MeshMapper.map(byName.values(), config);
+        String text = status(mesh).format();
+        assertThat(text.lines().filter(l -> l.strip().startsWith("health:")).count())
+            .as(text).isEqualTo(1);
+        // Every peer and every exclusion takes exactly the lines format() gives it.
+        assertThat(text.lines().filter(l -> l.startsWith("peer: ")).count())
+            .isEqualTo(mesh.peers().size() + 1);
+        int excludedAt = text.indexOf("\nexcluded nodes:\n");
+        long excludedLines = excludedAt < 0 ? 0
+            : text.substring(excludedAt + 17).lines().filter(l -> !l.isEmpty()).count();
+        assertThat(excludedLines).as(text).isEqualTo(mesh.excluded().size());
+      });
+    }
   }
 
   @Test

@@ -105,11 +105,11 @@ class MeshMapperTest {
   }
 
   /** Kinds of bad node, as in {@link #oneBadNodeNeverChangesTheOthersPeers(int, int)}. */
-  static final int BAD_NODE_KINDS = 6;
+  static final int BAD_NODE_KINDS = 12;
 
   @Test
   void oneBadNodeNeverChangesTheOthersPeers() {
-    // 180 pairs in all: 400 draws try more than 100 distinct ones.
+    // 360 pairs in all: 400 draws try more than 100 distinct ones.
     Props.check(100, 400, Gens.ints(1, 30).zip(Gens.ints(0, BAD_NODE_KINDS - 1), List::of),
         nk -> oneBadNodeNeverChangesTheOthersPeers(nk.get(0), nk.get(1)));
   }
@@ -118,7 +118,7 @@ class MeshMapperTest {
     List<NodeInfo> nodes = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       nodes.add(node("n" + i, i, key(), List.of("192.0.2." + (i + 2)),
-          List.of("10.244." + (i + 1) + ".0/24")));
+          List.of("10.244." + (i + 1) + ".0/24", "fd00:244:" + (i + 1) + "::/64")));
     }
     DesiredMesh before = MeshMapper.map(nodes, config());
     NodeInfo bad = switch (kind) {
@@ -127,6 +127,14 @@ class MeshMapperTest {
       case 2 -> node("bad", 100, key(), List.of(), List.of("10.245.0.0/24"));
       case 3 -> node("bad", 100, key(), List.of("192.0.2.200"), List.of("nonsense"));
       case 4 -> node("bad", 100, key(), List.of("192.0.2.200"), List.of("10.244.0.0/16"));
+      case 6 -> node("bad", 100, key(), List.of("127.0.0.1"), List.of("10.245.0.0/24"));
+      case 7 -> node("bad", 100, key(), List.of("224.0.0.5", "ff02::1"), List.of("10.245.0.0/24"));
+      // Over-wide claims by the OLDEST node: they must not take anything from the others.
+      case 8 -> node("bad", -1, key(), List.of("192.0.2.200"), List.of("10.245.0.0/24", "::/0"));
+      case 9 -> node("bad", -1, key(), List.of("192.0.2.200"), List.of("10.96.0.0/12"));
+      case 10 -> node("bad", 100, key(), List.of("192.0.2.2"), List.of("10.245.0.0/24"));
+      case 11 -> node("bad", 100, key(), List.of("192.0.2.200\nhealth: healthy"),
+          List.of("10.245.0.0/24"));
       default -> node("bad", 100, SELF.toBase64(), List.of("192.0.2.200"), List.of("10.245.0.0/24"));
     };
     nodes.add(bad);

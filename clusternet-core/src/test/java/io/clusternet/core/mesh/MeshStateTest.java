@@ -17,13 +17,15 @@ import org.junit.jupiter.api.Test;
  */
 class MeshStateTest {
   @Test
-  void incrementalUpdatesAlwaysEqualAFullMapping() {
-    Props.check(400, MeshGenerators.steps(), MeshStateTest::incrementalUpdatesEqualAFullMapping);
+  void incrementalUpdatesAlwaysEqualAFullMapping() throws Exception {
+    for (MeshMapper.Config config : MeshGenerators.configs()) {
+      Props.check(400, MeshGenerators.steps(),
+          steps -> incrementalUpdatesEqualAFullMapping(config, steps));
+    }
   }
 
-  private static void incrementalUpdatesEqualAFullMapping(List<MeshGenerators.Step> steps)
-      throws Exception {
-    MeshMapper.Config config = MeshMapperTest.config();
+  private static void incrementalUpdatesEqualAFullMapping(MeshMapper.Config config,
+      List<MeshGenerators.Step> steps) throws Exception {
     MeshState state = new MeshState(config);
     Map<String, NodeInfo> cluster = new LinkedHashMap<>();
     for (MeshGenerators.Step s : steps) {
