@@ -3,18 +3,15 @@ package io.clusternet.core;
 import com.google.common.util.concurrent.AbstractService;
 import io.clusternet.api.backend.BackendException;
 import io.clusternet.api.backend.LinkBackend;
-import io.clusternet.api.backend.Route;
 import io.clusternet.api.backend.WireGuardBackend;
 import io.clusternet.api.crypto.PublicKey;
 import io.clusternet.api.net.AddressFormatException;
 import io.clusternet.api.net.InterfaceAddress;
 import io.clusternet.api.net.IpPrefix;
-import io.clusternet.api.wg.DeviceConfig;
 import io.clusternet.api.wg.DeviceState;
 import io.clusternet.api.wg.PeerState;
 import io.clusternet.core.backend.WireGuardBackends;
 import io.clusternet.core.k8s.InformerNodeSource;
-import io.clusternet.core.backoff.Backoff;
 import io.clusternet.core.k8s.KeyPublisher;
 import io.clusternet.core.keys.KeyManager;
 import io.clusternet.core.keys.NodeKey;
@@ -22,7 +19,6 @@ import io.clusternet.core.mesh.DesiredMesh;
 import io.clusternet.core.mesh.DesiredPeer;
 import io.clusternet.core.mesh.MeshFollower;
 import io.clusternet.core.mesh.MeshMapper;
-import io.clusternet.core.mesh.MeshState;
 import io.clusternet.core.mesh.NodeInfo;
 import io.clusternet.core.mesh.NodeSource;
 import io.clusternet.core.reconcile.Reconciler;
@@ -42,10 +38,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +76,6 @@ public final class ClusterNet extends AbstractService {
   public static final int ROUTE_PROTOCOL = 129;
 
   private final ClusterNetConfig config;
-  private final Backoff restoreBackoff = Backoff.standard();
   private volatile NodeKey key;
   private ScheduledExecutorService scheduler;
   private boolean ownScheduler;
@@ -94,10 +86,7 @@ public final class ClusterNet extends AbstractService {
   private volatile KeyPublisher publisher;
   private volatile MeshFollower follower;
   private volatile Reconciler reconciler;
-  private ScheduledFuture<?> watchdog;
-  private volatile List<String> deviceProblems = List.of();
-  private Instant troubleSince; // scheduler thread only
-  private Instant nextRestore = Instant.MIN; // scheduler thread only
+  private volatile DeviceWatchdog watchdog;
 
   private ClusterNet(ClusterNetConfig config) {
     this.config = config;
@@ -194,9 +183,9 @@ public final class ClusterNet extends AbstractService {
     reconciler.start();
     if (informer != null) informer.start();
     waitForSyncThenSignal();
-    long check = config.deviceCheckPeriod().toNanos();
-    watchdog = scheduler.scheduleWithFixedDelay(this::checkDevice, check, check,
-        TimeUnit.NANOSECONDS);
+    watchdog = new DeviceWatchdog(config, device, reconciler, () -> state() == State.RUNNING,
+        this::failFromWatchdog);
+    watchdog.start(scheduler);
   }
 
   private void waitForSyncThenSignal() {
@@ -245,65 +234,6 @@ public final class ClusterNet extends AbstractService {
     }
   }
 
-  /**
-   * The device watchdog (every device check period): finds what is missing (daemon, link,
-   * addresses, routes), restores it with backoff, and fails the service if it cannot within the
-   * restore timeout (a DaemonSet then restarts the agent).
-   */
-  private void checkDevice() {
-    if (state() != State.RUNNING) return;
-    List<String> problems = device.problems();
-    Optional<Throwable> failure = reconciler.lastFailure();
-    if (problems.isEmpty() && failure.isPresent() && failure.get() instanceof BackendException b
-        && b.reason() == BackendException.Reason.NOT_FOUND) {
-      problems = List.of(String.valueOf(b.getMessage()));
-    }
-    deviceProblems = List.copyOf(problems);
-    Instant now = Instant.now();
-    if (problems.isEmpty()) {
-      if (troubleSince != null) {
-        log.info("{}: the device is whole again", config.nodeName());
-        troubleSince = null;
-        restoreBackoff.reset();
-        nextRestore = Instant.MIN;
-      }
-      return;
-    }
-    if (troubleSince == null) {
-      troubleSince = now;
-      log.warn("{}: the device needs restoring: {}", config.nodeName(), problems);
-    }
-    if (Duration.between(troubleSince, now).compareTo(config.deviceRestoreTimeout()) > 0) {
-      IllegalStateException e = new IllegalStateException("the WireGuard device could not be "
-          + "restored within " + config.deviceRestoreTimeout().toSeconds() + " s: " + problems);
-      log.error("{}: {}", config.nodeName(), e.getMessage());
-      failFromWatchdog(e);
-      return;
-    }
-    if (now.isBefore(nextRestore)) return;
-    try {
-      device.restore();
-      reconciler.resyncNow(); // re-read the device, add every peer back
-      List<String> left = device.problems();
-      deviceProblems = List.copyOf(left);
-      if (left.isEmpty()) {
-        log.info("{}: restored the device ({})", config.nodeName(), problems);
-        troubleSince = null;
-        restoreBackoff.reset();
-        nextRestore = Instant.MIN;
-      } else {
-        nextRestore = now.plus(restoreBackoff.next());
-      }
-    } catch (Exception e) {
-      Duration wait = restoreBackoff.next();
-      nextRestore = now.plus(wait);
-      if (restoreBackoff.worthLogging()) {
-        log.warn("{}: restoring the device failed ({} in a row), next try in {} ms: {}",
-            config.nodeName(), restoreBackoff.attempts(), wait.toMillis(), e.getMessage());
-      }
-    }
-  }
-
   private void failFromWatchdog(Throwable cause) {
     Thread t = new Thread(() -> {
       tearDown(false);
@@ -314,7 +244,7 @@ public final class ClusterNet extends AbstractService {
   }
 
   private void tearDown(boolean keep) {
-    if (watchdog != null) watchdog.cancel(false);
+    if (watchdog != null) watchdog.close();
     if (reconciler != null) reconciler.close();
     if (publisher != null) publisher.close();
     if (informer != null) informer.close();
@@ -351,7 +281,7 @@ public final class ClusterNet extends AbstractService {
 
   /** The health flags. */
   public ClusterNetStatus.Health health() {
-    List<String> problems = deviceProblems;
+    List<String> problems = watchdog == null ? List.of() : watchdog.problems();
     boolean deviceUp;
     try {
       deviceUp = device != null && problems.isEmpty()
