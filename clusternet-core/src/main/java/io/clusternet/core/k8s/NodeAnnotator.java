@@ -15,10 +15,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes our public key as an annotation on our own Node. Idempotent (no patch when the
- * annotation already holds the key). A JSON patch guarded by a {@code test} of the
- * resourceVersion, which creates the annotations map when it is missing ({@code add} into a
- * missing map fails on a real API server), so a concurrent writer is never overwritten blindly:
- * a conflict re-reads and tries again. A different key already on the Node is reported.
+ * annotation already holds the key). One JSON merge patch (RFC 7386), which creates the
+ * annotations map when the Node has none: a JSON patch {@code add} into a missing map is refused
+ * by a real API server (422), and client-java reads an absent map as an empty one, so the client
+ * cannot tell the two apart. The patch carries the resourceVersion we read, so the server
+ * refuses it (409 Conflict) if the Node changed meanwhile: a concurrent writer is never
+ * overwritten blindly, and the caller's retry re-reads and re-checks. A different key already on
+ * the Node is reported.
  */
 public final class NodeAnnotator {
   private static final Logger log = LoggerFactory.getLogger(NodeAnnotator.class);
@@ -57,11 +60,6 @@ public final class NodeAnnotator {
     return client.<V1Node>execute(call, V1Node.class).getData();
   }
 
-  /** RFC 6901: {@code ~} → {@code ~0}, then {@code /} → {@code ~1}. */
-  static String escape(String key) {
-    return key.replace("~", "~0").replace("/", "~1");
-  }
-
   private static String json(String s) {
     StringBuilder b = new StringBuilder("\"");
     for (char c : s.toCharArray()) {
@@ -80,8 +78,8 @@ public final class NodeAnnotator {
   /**
    * Makes {@code annotationKey} on node {@code nodeName} equal {@code key}, trying once.
    *
-   * @throws ApiException on API failures, including a conflict (HTTP 409/422/500 from a failed
-   *     {@code test}); callers retry with backoff
+   * @throws ApiException on API failures, including a conflict (HTTP 409: the Node changed
+   *     since we read it); callers retry with backoff
    */
   public Result publishOnce(String nodeName, String annotationKey, PublicKey key)
       throws ApiException {
@@ -98,15 +96,10 @@ public final class NodeAnnotator {
           annotationKey, wanted);
     }
     String rv = node.getMetadata().getResourceVersion();
-    String path = "/metadata/annotations/" + escape(annotationKey);
-    String patch = annotations == null
-        ? "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":" + json(rv) + "},"
-            + "{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{" + json(annotationKey)
-            + ":" + json(wanted) + "}}]"
-        : "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":" + json(rv) + "},"
-            + "{\"op\":\"add\",\"path\":" + json(path) + ",\"value\":" + json(wanted) + "}]";
+    String patch = "{\"metadata\":{\"resourceVersion\":" + json(rv) + ",\"annotations\":{"
+        + json(annotationKey) + ":" + json(wanted) + "}}}";
     PatchUtils.patch(V1Node.class, () -> withDeadline(api.patchNode(nodeName, new V1Patch(patch))
-        .buildCall(null)), V1Patch.PATCH_FORMAT_JSON_PATCH, client);
+        .buildCall(null)), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
     log.info("published WireGuard key {} on node {} ({})", wanted, nodeName, annotationKey);
     return new Result(true, Optional.ofNullable(current));
   }
