@@ -23,6 +23,12 @@ class DependencyRulesTest {
       .because("persistent collections are an implementation detail of the mesh state");
 
   @ArchTest
+  static final ArchRule resilience4jOnlyInTheBackoffPackage = noClasses()
+      .that().resideOutsideOfPackage("io.clusternet.core.backoff")
+      .should().dependOnClassesThat().resideInAPackage("io.github.resilience4j..")
+      .because("the one backoff policy wraps resilience4j in io.clusternet.core.backoff");
+
+  @ArchTest
   static final ArchRule noJnaInCore = noClasses()
       .that().resideInAPackage("io.clusternet.core..")
       .should().dependOnClassesThat().resideInAPackage("com.sun.jna..");
