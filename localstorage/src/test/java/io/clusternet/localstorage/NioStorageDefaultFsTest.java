@@ -45,10 +45,22 @@ class NioStorageDefaultFsTest extends StorageContract {
     Path dir = tmp.resolve("root/dir");
     Path stale = dir.resolve(".file.0123456789abcdef.clusternet-tmp");
     Files.writeString(stale, "half-written by a process that was killed");
+    Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.fromMillis(
+        System.currentTimeMillis() - 120_000)); // older than STALE_AFTER (1 min)
     Path unrelated = dir.resolve(".file.not-ours.tmp");
     Files.writeString(unrelated, "someone else's");
     storage.write(FILE, utf8("x"), FileMode.of(0600), WriteMode.REPLACE);
     assertThat(listDir()).containsExactly(".file.not-ours.tmp", "file");
+  }
+
+  /** A fresh temporary file may be a concurrent writer's (issue 11 bug 5): it is left alone. */
+  @Test
+  void aFreshTemporaryFileIsLeftToItsWriter() throws Exception {
+    Path dir = tmp.resolve("root/dir");
+    Path inFlight = dir.resolve(".file.0123456789abcdef.clusternet-tmp");
+    Files.writeString(inFlight, "another process is writing this right now");
+    storage.write(FILE, utf8("x"), FileMode.of(0600), WriteMode.REPLACE);
+    assertThat(listDir()).containsExactly(".file.0123456789abcdef.clusternet-tmp", "file");
   }
 
   @Test

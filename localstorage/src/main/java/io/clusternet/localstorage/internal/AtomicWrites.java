@@ -31,7 +31,8 @@ import java.util.concurrent.ConcurrentMap;
  * </ol>
  *
  * <p>On failure the temporary file is removed and the target is untouched. A crash can leave one
- * temporary file behind; the next write of the same target removes it, so they never accumulate.
+ * temporary file behind; the next write of the same target a minute or more later removes it, so
+ * they never accumulate (a younger one may be a concurrent writer's, and is left alone).
  * Writes of one target are serialised within this process; concurrent writers of one file in
  * different processes are not supported (the later one may fail, never corrupt the file).
  */
@@ -116,12 +117,18 @@ public final class AtomicWrites {
 
   /** Creates a directory with exactly {@code mode} and makes its name durable. */
   public static void createDirectory(Path dir, FileMode mode) throws IOException {
-    if (mode == null) {
-      Files.createDirectory(dir);
-    } else {
-      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(mode.toPosix()));
-      Files.setPosixFilePermissions(dir, mode.toPosix());
+    try {
+      if (mode == null) {
+        Files.createDirectory(dir);
+      } else {
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(mode.toPosix()));
+      }
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      // Another process (a racing first start) made it between our look and our mkdir: fine if
+      // it is a directory; its mode is set below like ours would be.
+      if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) throw e;
     }
+    if (mode != null) Files.setPosixFilePermissions(dir, mode.toPosix());
     syncDirectory(dir.toAbsolutePath().getParent());
   }
 
@@ -138,11 +145,25 @@ public final class AtomicWrites {
     return middle.length() == 16 && middle.chars().allMatch(c -> Character.digit(c, 16) >= 0);
   }
 
+  /**
+   * A temporary file older than this is a crashed writer's leftover; a younger one may be a
+   * concurrent writer's (another process writing the same target right now), so it is left alone.
+   */
+  static final java.time.Duration STALE_AFTER = java.time.Duration.ofMinutes(1);
+
   private static void removeStaleTemporaries(Path dir, String name) throws IOException {
+    long cutoff = System.currentTimeMillis() - STALE_AFTER.toMillis();
     try (DirectoryStream<Path> stream =
         Files.newDirectoryStream(dir, p -> isTemporaryOf(p.getFileName().toString(), name))) {
       for (Path stale : stream) {
-        Files.deleteIfExists(stale);
+        try {
+          if (Files.getLastModifiedTime(stale, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+              .toMillis() < cutoff) {
+            Files.deleteIfExists(stale);
+          }
+        } catch (java.nio.file.NoSuchFileException gone) {
+          // its writer finished (or removed it) meanwhile
+        }
       }
     }
   }
