@@ -85,6 +85,20 @@ class KernelMeshTest {
     assertThat(ns.get(1).reaches("10.244.0.1", 5)).isTrue();
     assertThat(nets.get(0).status().peers().get(0).handshakeAge()).isPresent();
 
+    // Issue 11 bug 2 on the kernel: the interface deleted by hand is noticed and brought back
+    // (link, key and port, address, route, peer) while the service stays RUNNING.
+    ns.get(0).ip("link", "del", "clusternet");
+    long restoreDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!(nets.get(0).health().isHealthy() && nets.get(0).status().peers().size() == 1
+        && ns.get(0).reaches("10.244.1.1", 1))) {
+      if (System.nanoTime() > restoreDeadline) {
+        throw new AssertionError("not restored: " + nets.get(0).status().format());
+      }
+      Thread.sleep(200);
+    }
+    assertThat(nets.get(0).state()).isEqualTo(com.google.common.util.concurrent.Service.State.RUNNING);
+    assertThat(ns.get(0).ip("-d", "link", "show", "clusternet")).contains("wireguard");
+
     // Stopping removes the link it created.
     for (ClusterNet n : nets) n.stopAsync().awaitTerminated();
     assertThat(ns.get(0).ip("link", "show")).doesNotContain("clusternet");
