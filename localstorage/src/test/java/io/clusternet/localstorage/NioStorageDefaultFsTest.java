@@ -45,22 +45,35 @@ class NioStorageDefaultFsTest extends StorageContract {
     Path dir = tmp.resolve("root/dir");
     Path stale = dir.resolve(".file.0123456789abcdef.clusternet-tmp");
     Files.writeString(stale, "half-written by a process that was killed");
-    Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.fromMillis(
-        System.currentTimeMillis() - 120_000)); // older than STALE_AFTER (1 min)
     Path unrelated = dir.resolve(".file.not-ours.tmp");
     Files.writeString(unrelated, "someone else's");
     storage.write(FILE, utf8("x"), FileMode.of(0600), WriteMode.REPLACE);
     assertThat(listDir()).containsExactly(".file.not-ours.tmp", "file");
   }
 
-  /** A fresh temporary file may be a concurrent writer's (issue 11 bug 5): it is left alone. */
+  /**
+   * A temporary file whose writer is alive (another process holding its lock) is left to its
+   * writer (issue 11 bug 5: a racing first start deleted the other's temporary file).
+   */
   @Test
-  void aFreshTemporaryFileIsLeftToItsWriter() throws Exception {
+  void aTemporaryFileLockedByALiveWriterIsLeftAlone() throws Exception {
     Path dir = tmp.resolve("root/dir");
     Path inFlight = dir.resolve(".file.0123456789abcdef.clusternet-tmp");
     Files.writeString(inFlight, "another process is writing this right now");
-    storage.write(FILE, utf8("x"), FileMode.of(0600), WriteMode.REPLACE);
-    assertThat(listDir()).containsExactly(".file.0123456789abcdef.clusternet-tmp", "file");
+    // The other writer: a child process holding an exclusive lock on its temporary file.
+    Process holder = io.clusternet.testing.ChildJvm.start(java.util.List.of(), LockHolder.class,
+        inFlight.toString());
+    try (java.io.BufferedReader out = new java.io.BufferedReader(
+        new java.io.InputStreamReader(holder.getInputStream()))) {
+      assertThat(out.readLine()).isEqualTo("locked");
+      storage.write(FILE, utf8("x"), FileMode.of(0600), WriteMode.REPLACE);
+      assertThat(listDir()).containsExactly(".file.0123456789abcdef.clusternet-tmp", "file");
+    } finally {
+      holder.toHandle().destroyForcibly();
+      holder.waitFor();
+    }
+    storage.write(FILE, utf8("y"), FileMode.of(0600), WriteMode.REPLACE);
+    assertThat(listDir()).as("removed once its writer is gone").containsExactly("file");
   }
 
   @Test

@@ -31,8 +31,9 @@ import java.util.concurrent.ConcurrentMap;
  * </ol>
  *
  * <p>On failure the temporary file is removed and the target is untouched. A crash can leave one
- * temporary file behind; the next write of the same target a minute or more later removes it, so
- * they never accumulate (a younger one may be a concurrent writer's, and is left alone).
+ * temporary file behind; the next write of the same target removes it, so they never accumulate.
+ * A writer holds an exclusive lock on its temporary file until the rename, so a concurrent
+ * writer in another process never removes a temporary file still being written.
  * Writes of one target are serialised within this process; concurrent writers of one file in
  * different processes are not supported (the later one may fail, never corrupt the file).
  */
@@ -59,34 +60,49 @@ public final class AtomicWrites {
     Object lock = LOCKS.computeIfAbsent(target.toAbsolutePath().normalize(), p -> new Object());
     synchronized (lock) {
       removeStaleTemporaries(dir, name);
-      Path tmp = dir.resolve(temporaryName(name));
+      Path tmp = null;
       boolean tmpExists = false;
       try {
         FileAttribute<?>[] attrs =
             mode == null
                 ? new FileAttribute<?>[0]
                 : new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(mode.toPosix())};
-        try (FileChannel ch =
-            FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE), attrs)) {
+        FileChannel ch;
+        for (int attempt = 1; ; attempt++) {
+          tmp = dir.resolve(temporaryName(name));
+          ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+              StandardOpenOption.WRITE), attrs);
           tmpExists = true;
+          // Held until the rename: another process's cleanup sees a live writer and keeps
+          // its hands off (a crashed writer's lock died with it).
+          lockQuietly(ch);
+          if (Files.exists(tmp, java.nio.file.LinkOption.NOFOLLOW_LINKS)) break;
+          // A cleanup locked and removed it between our create and our lock: a new name.
+          ch.close();
+          tmpExists = false;
+          if (attempt == 3) {
+            throw new IOException("writing " + target + ": the temporary file was removed "
+                + "under us three times");
+          }
+        }
+        try (FileChannel open = ch) {
           if (mode != null) {
             // Created with at most the target's bits (the umask only removes); now exactly them.
             Files.setPosixFilePermissions(tmp, mode.toPosix());
           }
           ByteBuffer buf = ByteBuffer.wrap(content);
           while (buf.hasRemaining()) {
-            ch.write(buf);
+            open.write(buf);
           }
-          ch.force(true);
+          open.force(true);
+          if (createNew) {
+            linkOrMoveIfAbsent(tmp, target);
+          } else {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+          }
+          tmpExists = false;
         }
-        if (createNew) {
-          linkOrMoveIfAbsent(tmp, target);
-        } else {
-          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
-              StandardCopyOption.REPLACE_EXISTING);
-        }
-        tmpExists = false;
         syncDirectory(dir);
       } catch (IOException | RuntimeException e) {
         if (tmpExists) {
@@ -98,6 +114,15 @@ public final class AtomicWrites {
         }
         throw e;
       }
+    }
+  }
+
+  /** An exclusive lock on the channel's file, or none where the file system has no locks. */
+  private static java.nio.channels.FileLock lockQuietly(FileChannel ch) {
+    try {
+      return ch.lock();
+    } catch (IOException | UnsupportedOperationException e) {
+      return null;
     }
   }
 
@@ -146,21 +171,36 @@ public final class AtomicWrites {
   }
 
   /**
-   * A temporary file older than this is a crashed writer's leftover; a younger one may be a
-   * concurrent writer's (another process writing the same target right now), so it is left alone.
+   * Where the file system has no locks: a temporary file older than this is taken for a crashed
+   * writer's leftover; a younger one may be a concurrent writer's, and is left alone.
    */
   static final java.time.Duration STALE_AFTER = java.time.Duration.ofMinutes(1);
 
+  /**
+   * Removes temporaries of {@code name} whose writer is gone. A writer holds an exclusive lock on
+   * its temporary file until the rename, and a lock dies with its process: a temporary we can
+   * lock is a crashed writer's leftover (removed while we hold its lock), one we cannot is
+   * another process's write in flight (left alone; this was issue 11's racing first starts,
+   * where one start deleted the other's temporary file). Writers of the same target in this
+   * process never overlap (the per-target monitor), so this never meets their files.
+   */
   private static void removeStaleTemporaries(Path dir, String name) throws IOException {
     long cutoff = System.currentTimeMillis() - STALE_AFTER.toMillis();
     try (DirectoryStream<Path> stream =
         Files.newDirectoryStream(dir, p -> isTemporaryOf(p.getFileName().toString(), name))) {
       for (Path stale : stream) {
-        try {
-          if (Files.getLastModifiedTime(stale, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-              .toMillis() < cutoff) {
-            Files.deleteIfExists(stale);
+        try (FileChannel ch = FileChannel.open(stale, StandardOpenOption.WRITE,
+            java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          boolean writerGone;
+          try {
+            writerGone = ch.tryLock() != null; // released when ch closes
+          } catch (java.nio.channels.OverlappingFileLockException inThisProcess) {
+            writerGone = false;
+          } catch (IOException | UnsupportedOperationException noLocks) {
+            writerGone = Files.getLastModifiedTime(stale, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                .toMillis() < cutoff;
           }
+          if (writerGone) Files.deleteIfExists(stale);
         } catch (java.nio.file.NoSuchFileException gone) {
           // its writer finished (or removed it) meanwhile
         }
