@@ -167,15 +167,15 @@ class ClusterNetMeshTest {
     // link-local one, two claiming too much (outside the cluster CIDR; ::/0 with no IPv6 cluster
     // CIDR), a later dual-stack node the ::/0 claim must not exclude, and an address that tries
     // to forge a status line.
-    Map<String, String> twinKey = Map.of(ANN, newKey());
-    api.createNode("twin", "192.0.2.1", List.of("10.244.97.0/24"), twinKey);
+    List<String> refused = List.of(newKey(), newKey(), newKey(), newKey());
+    api.createNode("twin", "192.0.2.1", List.of("10.244.97.0/24"), Map.of(ANN, refused.get(0)));
     String llKey = newKey();
     api.createNode("ll", "169.254.1.10", List.of("10.244.96.0/24"), Map.of(ANN, llKey));
-    api.createNode("wide", "192.0.2.95", List.of("10.96.0.0/12"), Map.of(ANN, newKey()));
+    api.createNode("wide", "192.0.2.95", List.of("10.96.0.0/12"), Map.of(ANN, refused.get(1)));
     api.createNode("wide6", "192.0.2.94", List.of("10.244.94.0/24", "::/0"),
-        Map.of(ANN, newKey()));
+        Map.of(ANN, refused.get(2)));
     api.createNode("forger", "192.0.2.93\n  health: healthy", List.of("10.244.93.0/24"),
-        Map.of(ANN, newKey()));
+        Map.of(ANN, refused.get(3)));
     String laterKey = newKey();
     api.createNode("later6", "192.0.2.92", List.of("10.244.92.0/24", "fd00:92::/64"),
         Map.of(ANN, laterKey));
@@ -197,6 +197,10 @@ class ClusterNetMeshTest {
     PeerState ll = uapi.device(iface(0)).orElseThrow()
         .peer(PublicKey.fromBase64(llKey)).orElseThrow();
     assertThat(ll.endpoint().orElseThrow().toString()).isEqualTo("169.254.1.10:51820");
+    for (int i = 0; i < 2; i++) { // the real devices have no peer for a refused node
+      Set<PublicKey> keys = peerKeys(i);
+      for (String k : refused) assertThat(keys).doesNotContain(PublicKey.fromBase64(k));
+    }
     assertThat(uapi.device(iface(0)).orElseThrow().peer(PublicKey.fromBase64(laterKey))
         .orElseThrow().allowedIps()).extracting(Object::toString)
         .containsExactlyInAnyOrder("10.244.92.0/24", "fd00:92::/64");
