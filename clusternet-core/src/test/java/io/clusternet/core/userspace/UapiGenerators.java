@@ -36,12 +36,31 @@ public final class UapiGenerators {
         "001", "1000", "");
   }
 
-  /** Dotted quads: canonical three times in five, else 3 to 5 near-miss octets. */
-  public static Gen<String> dottedQuads() {
-    Gen<String> canonical = Gens.lists(Gens.ints(0, 255), 4, 4)
+  /** Canonical dotted quads (edges 0.0.0.0, 255.255.255.255, ...). */
+  public static Gen<String> canonicalQuads() {
+    return Gens.lists(Gens.ints(0, 255), 4, 4)
         .map(l -> l.stream().map(String::valueOf).collect(Collectors.joining(".")));
-    Gen<String> nearMiss = Gens.lists(octetText(), 3, 5).map(l -> String.join(".", l));
-    return Gens.weighted(new int[] {3, 2}, canonical, nearMiss);
+  }
+
+  /** Three to five octets, each canonical or a near miss. */
+  public static Gen<String> nearMissQuads() {
+    return Gens.lists(octetText(), 3, 5).map(l -> String.join(".", l));
+  }
+
+  /** A canonical quad with exactly one octet a near miss ("10.256.0.1", "10.01.0.1"). */
+  public static Gen<String> oneOctetOffQuads() {
+    return Gens.lists(Gens.ints(0, 255), 4, 4).zip(Gens.ints(0, 3), octetText(),
+        (parts, at, octet) -> {
+          String[] s = parts.stream().map(String::valueOf).toArray(String[]::new);
+          s[at] = octet;
+          return String.join(".", s);
+        });
+  }
+
+  /** Dotted quads: canonical three times in seven, else a near miss in one or more octets. */
+  public static Gen<String> dottedQuads() {
+    return Gens.weighted(new int[] {3, 2, 2}, canonicalQuads(), nearMissQuads(),
+        oneOctetOffQuads());
   }
 
   /** Numbers and near misses: leading zeros, 32- and 64-bit limits and one past, signs, junk. */
