@@ -11,6 +11,8 @@ import io.clusternet.api.net.IpPrefix;
 import io.clusternet.api.wg.DeviceState;
 import io.clusternet.api.wg.PeerState;
 import io.clusternet.core.backend.WireGuardBackends;
+import io.clusternet.core.diff.EndpointPolicy;
+import io.clusternet.core.diff.EndpointRule;
 import io.clusternet.core.k8s.InformerNodeSource;
 import io.clusternet.core.k8s.KeyPublisher;
 import io.clusternet.core.keys.KeyManager;
@@ -178,7 +180,8 @@ public final class ClusterNet extends AbstractService {
         () -> reconciler.resyncAfter(Duration.ofMillis(200)));
     reconciler = new Reconciler(config.interfaceName(), device.wireGuard(), follower::desired,
         nodes::hasSynced, Optional.of(key.privateKey()), OptionalInt.of(config.listenPort()),
-        scheduler, config.resyncPeriod(), Duration.ofMillis(200), Duration.ofSeconds(30));
+        scheduler, config.resyncPeriod(), Duration.ofMillis(200), Duration.ofSeconds(30),
+        config.endpointPolicy(), config.roamingGrace(), config.clock());
     nodes.onChange(reconciler::signal);
     reconciler.start();
     if (informer != null) informer.start();
@@ -258,6 +261,11 @@ public final class ClusterNet extends AbstractService {
     return Objects.requireNonNull(key, "not started").publicKey();
   }
 
+  /** Device reads by the reconciler since start (one per resync, retry and the first run). */
+  long deviceReads() {
+    return reconciler == null ? 0 : reconciler.deviceReads();
+  }
+
   /** Backend writes since start: a Node heartbeat causes none. */
   public long backendWrites() {
     return reconciler == null ? 0 : reconciler.writes();
@@ -319,7 +327,7 @@ public final class ClusterNet extends AbstractService {
               p.publicKey(), p.endpoint(), p.allowedIps(),
               p.lastHandshake().map(h -> Duration.between(h, now).isNegative() ? Duration.ZERO
                   : Duration.between(h, now)), p.receiveBytes(), p.transmitBytes(),
-              Optional.ofNullable(d).flatMap(DesiredPeer::note)));
+              note(d, p, now)));
         }
       }
     } catch (BackendException e) {
@@ -331,6 +339,29 @@ public final class ClusterNet extends AbstractService {
     return new ClusterNetStatus(config.nodeName(), config.interfaceName(), mode,
         key == null ? null : key.publicKey(), config.listenPort(), health(), peers,
         mesh.excluded(), backendWrites(), repairs());
+  }
+
+  /**
+   * The mapping's note for a peer, and whether the device's endpoint is a roamed one (another
+   * than its node's configured endpoint) with what the policy does about it.
+   */
+  private Optional<String> note(DesiredPeer d, PeerState p, Instant now) {
+    if (d == null) return Optional.empty();
+    Optional<String> roamed = Optional.empty();
+    if (p.endpoint().isPresent() && !p.endpoint().get().equals(d.endpoint())) {
+      boolean kept = new EndpointRule(config.endpointPolicy(), config.roamingGrace(), now)
+          .keepsRoamed(d.endpoint(), p);
+      roamed = Optional.of("endpoint roamed from the configured " + d.endpoint() + (kept
+          ? ", kept while the latest handshake is at most "
+              + config.roamingGrace().toSeconds() + " s old (endpoint policy ROAMING)"
+          : ", the configured one is written back at the next resync (endpoint policy "
+              + config.endpointPolicy() + (config.endpointPolicy() == EndpointPolicy.ROAMING
+                  ? ", the handshake is stale or missing)" : ")")));
+    }
+    if (d.note().isPresent() && roamed.isPresent()) {
+      return Optional.of(d.note().get() + "; " + roamed.get());
+    }
+    return d.note().isPresent() ? d.note() : roamed;
   }
 
   /**
@@ -366,8 +397,34 @@ public final class ClusterNet extends AbstractService {
     private Duration apiCallTimeout = Duration.ofSeconds(10);
     private Duration deviceCheckPeriod;
     private Duration deviceRestoreTimeout = Duration.ofSeconds(60);
+    private EndpointPolicy endpointPolicy = EndpointPolicy.ROAMING;
+    private Duration roamingGrace = EndpointPolicy.DEFAULT_GRACE;
 
     private Builder() {}
+
+    /**
+     * Optional: which endpoint a peer already on the device keeps when WireGuard has roamed it
+     * (updated it from an authenticated packet, as for a peer behind NAT) to another address
+     * than its node's configured InternalIP:port. Default {@link EndpointPolicy#ROAMING}: the
+     * roamed endpoint is kept while the peer's latest handshake is at most {@link #roamingGrace}
+     * old, then the configured one is written again. {@link EndpointPolicy#CONFIGURED} writes the
+     * configured endpoint back at every resync. New peers always get the configured endpoint.
+     */
+    public Builder endpointPolicy(EndpointPolicy policy) {
+      this.endpointPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Optional: under {@link EndpointPolicy#ROAMING}, how old a peer's latest handshake may be
+     * for its roamed endpoint to be kept (measured against the {@link #clock}). Default {@link
+     * EndpointPolicy#DEFAULT_GRACE} (180 s, WireGuard's REJECT_AFTER_TIME). {@link #build()}
+     * throws unless it is positive.
+     */
+    public Builder roamingGrace(Duration grace) {
+      this.roamingGrace = Objects.requireNonNull(grace, "grace");
+      return this;
+    }
 
     /**
      * Optional: the longest one API call of ours may take, start to end (publishing the key;
@@ -548,8 +605,9 @@ public final class ClusterNet extends AbstractService {
     }
 
     /**
-     * Optional: the wall clock that handshake ages in {@link ClusterNet#status()} are measured
-     * against (handshake times are wall-clock instants). Default {@code Clock.systemUTC()}.
+     * Optional: the wall clock that handshake ages are measured against, in {@link
+     * ClusterNet#status()} and for the {@link #endpointPolicy} (handshake times are wall-clock
+     * instants). Default {@code Clock.systemUTC()}.
      */
     public Builder clock(java.time.Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -604,6 +662,9 @@ public final class ClusterNet extends AbstractService {
           || deviceCheckPeriod.isZero())) {
         throw new IllegalStateException("deviceCheckPeriod must be positive");
       }
+      if (roamingGrace.isNegative() || roamingGrace.isZero()) {
+        throw new IllegalStateException("roamingGrace must be positive: " + roamingGrace);
+      }
       if (deviceRestoreTimeout.isNegative()) {
         throw new IllegalStateException("deviceRestoreTimeout must not be negative");
       }
@@ -615,7 +676,7 @@ public final class ClusterNet extends AbstractService {
           clusterCidrs, interfaceAddresses, mtu, persistentKeepalive, resyncPeriod, annotationKey,
           family, includeNodeAddress, minIpv4PodCidrLength, minIpv6PodCidrLength, scheduler,
           clock, keepOnStop, loosePermissions,
-          apiCallTimeout, check, deviceRestoreTimeout));
+          apiCallTimeout, check, deviceRestoreTimeout, endpointPolicy, roamingGrace));
     }
   }
 }

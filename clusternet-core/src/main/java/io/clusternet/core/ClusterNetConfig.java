@@ -4,6 +4,7 @@ import io.clusternet.api.backend.LinkBackend;
 import io.clusternet.api.backend.WireGuardBackend;
 import io.clusternet.api.net.InterfaceAddress;
 import io.clusternet.api.net.IpPrefix;
+import io.clusternet.core.diff.EndpointPolicy;
 import io.clusternet.core.keys.KeyManager;
 import io.clusternet.core.mesh.MeshMapper;
 import io.clusternet.core.mesh.NodeSource;
@@ -50,7 +51,9 @@ record ClusterNetConfig(
     KeyManager.LoosePermissions loosePermissions,
     Duration apiCallTimeout,
     Duration deviceCheckPeriod,
-    Duration deviceRestoreTimeout) {
+    Duration deviceRestoreTimeout,
+    EndpointPolicy endpointPolicy,
+    Duration roamingGrace) {
   ClusterNetConfig {
     clusterCidrs = List.copyOf(clusterCidrs);
     interfaceAddresses = List.copyOf(interfaceAddresses);

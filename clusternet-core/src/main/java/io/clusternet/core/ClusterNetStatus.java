@@ -67,7 +67,9 @@ public record ClusterNetStatus(String nodeName, String interfaceName, String mod
    * @param receiveBytes bytes received
    * @param transmitBytes bytes sent
    * @param note a caveat from the mapping, such as a link-local endpoint ({@link
-   *     io.clusternet.core.mesh.DesiredPeer#note()})
+   *     io.clusternet.core.mesh.DesiredPeer#note()}), and whether the device's endpoint is a
+   *     roamed one (another than the node's configured endpoint) that the endpoint policy keeps
+   *     or writes back
    */
   public record Peer(Optional<String> nodeName, PublicKey publicKey, Optional<Endpoint> endpoint,
       List<IpPrefix> allowedIps, Optional<Duration> handshakeAge, long receiveBytes,

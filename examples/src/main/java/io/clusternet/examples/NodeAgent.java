@@ -5,6 +5,7 @@ import io.clusternet.api.net.InterfaceAddress;
 import io.clusternet.api.net.IpPrefix;
 import io.clusternet.core.ClusterNet;
 import io.clusternet.core.ClusterNetStatus;
+import io.clusternet.core.diff.EndpointPolicy;
 import io.clusternet.core.mesh.MeshMapper;
 import io.clusternet.core.storage.ClusternetRoot;
 import io.clusternet.core.userspace.WireGuardGoProcess;
@@ -97,6 +98,17 @@ public final class NodeAgent implements Callable<Integer> {
       description = "persistent keepalive for every peer, 0 = off (default: ${DEFAULT-VALUE})")
   int keepalive;
 
+  @Option(names = "--endpoint-policy", paramLabel = "POLICY", defaultValue = "ROAMING",
+      description = "which endpoint a peer keeps when WireGuard roamed it (NAT): ROAMING keeps "
+          + "it while the latest handshake is at most --roaming-grace old, CONFIGURED writes the "
+          + "InternalIP endpoint back at every resync (default: ${DEFAULT-VALUE})")
+  EndpointPolicy endpointPolicy;
+
+  @Option(names = "--roaming-grace", paramLabel = "SECONDS", defaultValue = "180",
+      description = "ROAMING: how old the latest handshake may be for a roamed endpoint to be "
+          + "kept, > 0 (default: ${DEFAULT-VALUE}, WireGuard's REJECT_AFTER_TIME)")
+  long roamingGraceSeconds;
+
   @Option(names = "--resync", paramLabel = "SECONDS", defaultValue = "30",
       description = "re-read the device and remove stray peers this often (default: ${DEFAULT-VALUE})")
   int resyncSeconds;
@@ -181,6 +193,10 @@ public final class NodeAgent implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this),
           "--backend must be auto, kernel or userspace, not " + backend);
     }
+    if (roamingGraceSeconds <= 0) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--roaming-grace must be a positive number of seconds, not " + roamingGraceSeconds);
+    }
     if (minPodCidrLength.size() != 2) {
       throw new CommandLine.ParameterException(new CommandLine(this),
           "--min-pod-cidr-length takes two lengths, IPv4 and IPv6, such as 16,48");
@@ -194,6 +210,8 @@ public final class NodeAgent implements Callable<Integer> {
         .mtu(mtu)
         .persistentKeepalive(Duration.ofSeconds(keepalive))
         .resyncPeriod(Duration.ofSeconds(resyncSeconds))
+        .endpointPolicy(endpointPolicy)
+        .roamingGrace(Duration.ofSeconds(roamingGraceSeconds))
         .annotationKey(annotation)
         .addressFamily(family)
         .minimumPodCidrLength(minPodCidrLength.get(0), minPodCidrLength.get(1));

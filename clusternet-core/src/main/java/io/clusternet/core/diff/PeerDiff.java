@@ -21,7 +21,10 @@ import java.util.SortedMap;
 /**
  * Computes a {@link PeerPlan} as Guava's {@code MapDifference} would: only desired → add, only
  * on the device → remove, differing → update. "Differing" compares configuration only (endpoint,
- * allowed IPs as a set, keepalive), never handshakes or counters.
+ * allowed IPs as a set, keepalive), never counters; the one use of a handshake time is the
+ * {@link EndpointRule}: under {@link EndpointPolicy#ROAMING} a roamed endpoint of a peer with a
+ * recent handshake is not a difference, and an update for another field leaves it out. The
+ * methods without a rule use {@link EndpointRule#CONFIGURED}.
  */
 public final class PeerDiff {
   private PeerDiff() {}
@@ -34,7 +37,17 @@ public final class PeerDiff {
    */
   public static PeerPlan compute(SortedMap<PublicKey, DesiredPeer> desired, DeviceState actual,
       Optional<PrivateKey> privateKey, OptionalInt listenPort) {
-    return compute(desired, DeviceIndex.of(actual), privateKey, listenPort);
+    return compute(desired, DeviceIndex.of(actual), privateKey, listenPort,
+        EndpointRule.CONFIGURED);
+  }
+
+  /**
+   * The plan that turns {@code actual} into {@code desired}, endpoints decided by {@code
+   * endpoints}.
+   */
+  public static PeerPlan compute(SortedMap<PublicKey, DesiredPeer> desired, DeviceState actual,
+      Optional<PrivateKey> privateKey, OptionalInt listenPort, EndpointRule endpoints) {
+    return compute(desired, DeviceIndex.of(actual), privateKey, listenPort, endpoints);
   }
 
   /**
@@ -43,7 +56,16 @@ public final class PeerDiff {
    */
   public static PeerPlan compute(SortedMap<PublicKey, DesiredPeer> desired, DeviceIndex actual,
       Optional<PrivateKey> privateKey, OptionalInt listenPort) {
-    Planner plan = new Planner(actual, privateKey, listenPort);
+    return compute(desired, actual, privateKey, listenPort, EndpointRule.CONFIGURED);
+  }
+
+  /**
+   * {@link #compute(SortedMap, DeviceIndex, Optional, OptionalInt)} with endpoints decided by
+   * {@code endpoints}.
+   */
+  public static PeerPlan compute(SortedMap<PublicKey, DesiredPeer> desired, DeviceIndex actual,
+      Optional<PrivateKey> privateKey, OptionalInt listenPort, EndpointRule endpoints) {
+    Planner plan = new Planner(actual, privateKey, listenPort, endpoints);
     int matched = 0;
     for (DesiredPeer want : desired.values()) { // sorted by key
       if (plan.want(want)) matched++;
@@ -68,11 +90,23 @@ public final class PeerDiff {
    */
   public static PeerPlan computeSince(DesiredMesh desired, DesiredMesh previous,
       DeviceIndex actual, Optional<PrivateKey> privateKey, OptionalInt listenPort) {
+    return computeSince(desired, previous, actual, privateKey, listenPort,
+        EndpointRule.CONFIGURED);
+  }
+
+  /**
+   * {@link #computeSince(DesiredMesh, DesiredMesh, DeviceIndex, Optional, OptionalInt)} with
+   * endpoints decided by {@code endpoints}.
+   */
+  public static PeerPlan computeSince(DesiredMesh desired, DesiredMesh previous,
+      DeviceIndex actual, Optional<PrivateKey> privateKey, OptionalInt listenPort,
+      EndpointRule endpoints) {
     Optional<Set<PublicKey>> changed = desired.changedSince(previous);
     if (changed.isEmpty()) {
-      return computeSince(desired.peers(), previous.peers(), actual, privateKey, listenPort);
+      return computeSince(desired.peers(), previous.peers(), actual, privateKey, listenPort,
+          endpoints);
     }
-    Planner plan = new Planner(actual, privateKey, listenPort);
+    Planner plan = new Planner(actual, privateKey, listenPort, endpoints);
     for (PublicKey k : changed.get()) { // sorted, like the maps
       DesiredPeer want = desired.peers().get(k);
       if (want != null) {
@@ -97,7 +131,19 @@ public final class PeerDiff {
   public static PeerPlan computeSince(SortedMap<PublicKey, DesiredPeer> desired,
       SortedMap<PublicKey, DesiredPeer> previous, DeviceIndex actual,
       Optional<PrivateKey> privateKey, OptionalInt listenPort) {
-    Planner plan = new Planner(actual, privateKey, listenPort);
+    return computeSince(desired, previous, actual, privateKey, listenPort,
+        EndpointRule.CONFIGURED);
+  }
+
+  /**
+   * {@link #computeSince(SortedMap, SortedMap, DeviceIndex, Optional, OptionalInt)} with
+   * endpoints decided by {@code endpoints}. (A roamed endpoint of a peer that did not change in
+   * the mesh is not looked at here; the next full diff decides it.)
+   */
+  public static PeerPlan computeSince(SortedMap<PublicKey, DesiredPeer> desired,
+      SortedMap<PublicKey, DesiredPeer> previous, DeviceIndex actual,
+      Optional<PrivateKey> privateKey, OptionalInt listenPort, EndpointRule endpoints) {
+    Planner plan = new Planner(actual, privateKey, listenPort, endpoints);
     if (desired != previous) {
       Iterator<Map.Entry<PublicKey, DesiredPeer>> wants = desired.entrySet().iterator();
       Iterator<Map.Entry<PublicKey, DesiredPeer>> hads = previous.entrySet().iterator();
@@ -125,6 +171,7 @@ public final class PeerDiff {
    */
   private static final class Planner {
     private final DeviceIndex actual;
+    private final EndpointRule endpoints;
     private final DeviceConfig.Builder device = DeviceConfig.builder();
     private final List<PeerPlan.Change> reasons = new ArrayList<>();
     private final List<PeerConfig> add = new ArrayList<>();
@@ -132,8 +179,10 @@ public final class PeerDiff {
     private final List<PublicKey> remove = new ArrayList<>();
     private final List<PeerPlan.Change> removeReasons = new ArrayList<>();
 
-    Planner(DeviceIndex actual, Optional<PrivateKey> privateKey, OptionalInt listenPort) {
+    Planner(DeviceIndex actual, Optional<PrivateKey> privateKey, OptionalInt listenPort,
+        EndpointRule endpoints) {
       this.actual = actual;
+      this.endpoints = java.util.Objects.requireNonNull(endpoints, "endpoints");
       if (privateKey.isPresent() && !privateKey.equals(actual.privateKey())) {
         device.privateKey(privateKey.get());
         reasons.add(new PeerPlan.Change("device", null, null, "private key differs"));
@@ -153,9 +202,11 @@ public final class PeerDiff {
         reasons.add(new PeerPlan.Change("add", want.publicKey(), want.nodeName(), null));
         return false;
       }
-      String why = difference(want, have);
+      boolean keepRoamed = endpoints.keepsRoamed(want.endpoint(), have);
+      String why = difference(want, have, keepRoamed);
       if (why != null) {
-        update.add(config(want));
+        update.add(keepRoamed ? configKeepingEndpoint(want) : config(want));
+        if (keepRoamed) why += "; roamed endpoint " + have.endpoint().get() + " kept";
         reasons.add(new PeerPlan.Change("update", want.publicKey(), want.nodeName(), why));
       }
       return true;
@@ -172,8 +223,13 @@ public final class PeerDiff {
     }
   }
 
-  private static String difference(DesiredPeer want, PeerState have) {
-    if (have.endpoint().isEmpty() || !have.endpoint().get().equals(want.endpoint())) {
+  /**
+   * What differs between the device's peer and the wanted one, or null; with {@code keepRoamed}
+   * the endpoint is not compared (the rule keeps the device's roamed one).
+   */
+  private static String difference(DesiredPeer want, PeerState have, boolean keepRoamed) {
+    if (!keepRoamed
+        && (have.endpoint().isEmpty() || !have.endpoint().get().equals(want.endpoint()))) {
       return "endpoint " + have.endpoint().map(Object::toString).orElse("(none)") + " -> "
           + want.endpoint();
     }
@@ -202,6 +258,18 @@ public final class PeerDiff {
         .allowedIps(want.allowedIps());
     if (!want.persistentKeepalive().isZero()) b.persistentKeepalive(want.persistentKeepalive());
     return b.build();
+  }
+
+  /**
+   * The configuration of a desired peer without its endpoint (replacing its allowed IPs): an
+   * update that leaves a roamed endpoint the device keeps alone.
+   */
+  static PeerConfig configKeepingEndpoint(DesiredPeer want) {
+    return PeerConfig.builder(want.publicKey())
+        .persistentKeepalive(want.persistentKeepalive())
+        .replaceAllowedIps(true)
+        .allowedIps(want.allowedIps())
+        .build();
   }
 
   /** The full configuration of a desired peer (replacing its allowed IPs). */

@@ -3,9 +3,12 @@ package io.clusternet.core.reconcile;
 import io.clusternet.api.backend.BackendException;
 import io.clusternet.api.backend.WireGuardBackend;
 import io.clusternet.api.crypto.PrivateKey;
+import io.clusternet.core.diff.EndpointPolicy;
+import io.clusternet.core.diff.EndpointRule;
 import io.clusternet.core.diff.PeerDiff;
 import io.clusternet.core.diff.PeerPlan;
 import io.clusternet.core.mesh.DesiredMesh;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * plan applied), and only the peers that changed since the mesh it applied ({@link
  * PeerDiff#computeSince}); every resync, every retry after a failure and the first run read the
  * device and diff everything.
+ *
+ * <p>Endpoints follow an {@link EndpointPolicy}: each run passes the policy, its grace and the
+ * injected clock's {@code now} into the diff (under {@link EndpointPolicy#ROAMING} a roamed
+ * endpoint with a recent handshake is kept). Between resyncs the handshake times are those of the
+ * last device read, at most one resync period old.
  */
 public final class Reconciler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
@@ -48,6 +56,9 @@ public final class Reconciler implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private final Duration resyncPeriod;
   private final io.clusternet.core.backoff.Backoff backoff;
+  private final EndpointPolicy endpointPolicy;
+  private final Duration roamingGrace;
+  private final Clock clock;
 
   private final AtomicBoolean pending = new AtomicBoolean();
   private final java.util.concurrent.locks.ReentrantLock runLock =
@@ -84,6 +95,8 @@ public final class Reconciler implements AutoCloseable {
   }
 
   /**
+   * A reconciler that always writes configured endpoints ({@link EndpointPolicy#CONFIGURED}).
+   *
    * @param executor runs reconciliations; a single thread is enough, and more never run two at
    *     once
    */
@@ -91,6 +104,27 @@ public final class Reconciler implements AutoCloseable {
       Supplier<Boolean> ready, Optional<PrivateKey> privateKey, OptionalInt listenPort,
       ScheduledExecutorService executor, Duration resyncPeriod, Duration minBackoff,
       Duration maxBackoff) {
+    this(device, backend, desired, ready, privateKey, listenPort, executor, resyncPeriod,
+        minBackoff, maxBackoff, EndpointPolicy.CONFIGURED, EndpointPolicy.DEFAULT_GRACE,
+        Clock.systemUTC());
+  }
+
+  /**
+   * @param executor runs reconciliations; a single thread is enough, and more never run two at
+   *     once
+   * @param endpointPolicy which endpoint a peer on the device keeps
+   * @param roamingGrace how recent a handshake keeps a roamed endpoint (positive)
+   * @param clock the wall clock handshake times are measured against
+   * @throws IllegalArgumentException if {@code roamingGrace} is not positive
+   */
+  public Reconciler(String device, WireGuardBackend backend, DesiredSource desired,
+      Supplier<Boolean> ready, Optional<PrivateKey> privateKey, OptionalInt listenPort,
+      ScheduledExecutorService executor, Duration resyncPeriod, Duration minBackoff,
+      Duration maxBackoff, EndpointPolicy endpointPolicy, Duration roamingGrace, Clock clock) {
+    this.endpointPolicy = Objects.requireNonNull(endpointPolicy, "endpointPolicy");
+    this.roamingGrace = Objects.requireNonNull(roamingGrace, "roamingGrace");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    new EndpointRule(endpointPolicy, roamingGrace, clock.instant()); // checks the grace
     this.device = Objects.requireNonNull(device, "device");
     this.backend = Objects.requireNonNull(backend, "backend");
     this.desired = Objects.requireNonNull(desired, "desired");
@@ -169,9 +203,12 @@ public final class Reconciler implements AutoCloseable {
       // After a read, the full level-based diff (it finds stray peers); otherwise only what
       // changed since the mesh the held state already reflects.
       DesiredMesh base = read ? null : lastApplied;
+      EndpointRule endpoints = endpointPolicy == EndpointPolicy.CONFIGURED
+          ? EndpointRule.CONFIGURED
+          : new EndpointRule(endpointPolicy, roamingGrace, clock.instant());
       PeerPlan plan = base == null
-          ? PeerDiff.compute(mesh.peers(), held, privateKey, listenPort)
-          : PeerDiff.computeSince(mesh, base, held, privateKey, listenPort);
+          ? PeerDiff.compute(mesh.peers(), held, privateKey, listenPort, endpoints)
+          : PeerDiff.computeSince(mesh, base, held, privateKey, listenPort, endpoints);
       lastPlan.set(Optional.of(plan));
       if (!plan.isEmpty()) {
         log.info("{}: applying {}", device, plan.summary());

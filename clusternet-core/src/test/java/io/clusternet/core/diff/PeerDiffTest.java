@@ -240,4 +240,171 @@ class PeerDiffTest {
       before = now;
     }
   }
+
+  static final Endpoint NAT = endpoint("198.51.100.7", 40000);
+
+  static Endpoint endpoint(String address, int port) {
+    try {
+      return Endpoint.of(InetAddress.getByName(address), port);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** {@code p} on the device with endpoint {@code at} and a handshake {@code age} before now. */
+  static PeerState roamed(DesiredPeer p, Optional<Endpoint> at, Optional<Duration> age) {
+    return new PeerState(p.publicKey(), Optional.empty(), at, new ArrayList<>(p.allowedIps()),
+        p.persistentKeepalive(), age.map(DiffGenerators.NOW::minus), 1, 1, 1);
+  }
+
+  static PeerPlan plan(SortedMap<PublicKey, DesiredPeer> d, DeviceState s, EndpointPolicy policy) {
+    return PeerDiff.compute(d, s, Optional.of(DEVICE_KEY), OptionalInt.of(51820),
+        new EndpointRule(policy, EndpointPolicy.DEFAULT_GRACE, DiffGenerators.NOW));
+  }
+
+  @Test
+  void roamedEndpointsUnderEachPolicy() throws Exception {
+    DesiredPeer a = peer(1, 1, 1);
+    Optional<Duration> fresh = Optional.of(Duration.ofSeconds(5));
+    Optional<Duration> stale = Optional.of(Duration.ofSeconds(181));
+    DeviceState roamedFresh = device(roamed(a, Optional.of(NAT), fresh));
+    // ROAMING: a roamed endpoint with a recent handshake is no difference
+    assertThat(plan(desired(a), roamedFresh, EndpointPolicy.ROAMING).isEmpty()).isTrue();
+    // ... up to the grace itself, and not a millisecond longer
+    assertThat(plan(desired(a), device(roamed(a, Optional.of(NAT),
+        Optional.of(Duration.ofSeconds(180)))), EndpointPolicy.ROAMING).isEmpty()).isTrue();
+    assertThat(plan(desired(a), device(roamed(a, Optional.of(NAT),
+        Optional.of(Duration.ofMillis(180_001)))), EndpointPolicy.ROAMING).update())
+        .singleElement().satisfies(u -> assertThat(u.endpoint()).contains(a.endpoint()));
+    // a stale handshake, no handshake, or no endpoint at all: the configured endpoint again
+    for (DeviceState s : List.of(device(roamed(a, Optional.of(NAT), stale)),
+        device(roamed(a, Optional.of(NAT), Optional.empty())),
+        device(roamed(a, Optional.empty(), fresh)))) {
+      assertThat(plan(desired(a), s, EndpointPolicy.ROAMING).update()).singleElement()
+          .satisfies(u -> assertThat(u.endpoint()).contains(a.endpoint()));
+    }
+    // an update for another field leaves the kept endpoint out, and says so
+    DesiredPeer aMoreIps = peer(1, 1, 1, 2);
+    PeerPlan more = plan(desired(aMoreIps), roamedFresh, EndpointPolicy.ROAMING);
+    assertThat(more.update()).singleElement().satisfies(u -> {
+      assertThat(u.endpoint()).isEmpty();
+      assertThat(u.replaceAllowedIps()).isTrue();
+      assertThat(u.allowedIps()).containsExactlyElementsOf(aMoreIps.allowedIps());
+    });
+    assertThat(more.reasons()).singleElement().asString()
+        .contains("roamed endpoint " + NAT + " kept");
+    assertThat(more.applyTo(roamedFresh).peer(a.publicKey()).orElseThrow().endpoint())
+        .contains(NAT);
+    // CONFIGURED: written back, as the diff without a rule does
+    assertThat(plan(desired(a), roamedFresh, EndpointPolicy.CONFIGURED).update()).singleElement()
+        .satisfies(u -> assertThat(u.endpoint()).contains(a.endpoint()));
+    assertThat(plan(desired(a), roamedFresh, EndpointPolicy.CONFIGURED))
+        .isEqualTo(plan(desired(a), roamedFresh));
+    // a new peer always gets its configured endpoint
+    DesiredPeer b = peer(2, 2, 2);
+    assertThat(plan(desired(a, b), roamedFresh, EndpointPolicy.ROAMING).add()).singleElement()
+        .satisfies(c -> assertThat(c.endpoint()).contains(b.endpoint()));
+  }
+
+  /**
+   * The endpoint policy's rule holds on arbitrary devices: under ROAMING exactly the peers with a
+   * roamed endpoint and a handshake within the grace (either way) keep it, with no endpoint in
+   * any update for them; every other peer ends at its configured endpoint; new peers get theirs;
+   * the rest of the configuration converges; replanning is empty; CONFIGURED is the diff without
+   * a rule; the incremental diff plans each peer it looks at as the full diff does.
+   */
+  @Test
+  void theEndpointPolicyHoldsOnAnyDevice() {
+    Props.check(400, DiffGenerators.roamingScenarios(), PeerDiffTest::theEndpointPolicyHolds);
+  }
+
+  /** The oracle, written apart from {@link EndpointRule}: ages in milliseconds. */
+  static boolean keeps(EndpointPolicy policy, Duration grace, DesiredPeer want, PeerState have) {
+    if (policy != EndpointPolicy.ROAMING || have.endpoint().isEmpty()
+        || have.endpoint().get().equals(want.endpoint()) || have.lastHandshake().isEmpty()) {
+      return false;
+    }
+    long ageMillis = DiffGenerators.NOW.toEpochMilli() - have.lastHandshake().get().toEpochMilli();
+    return Math.abs(ageMillis) <= grace.toMillis();
+  }
+
+  private static void theEndpointPolicyHolds(DiffGenerators.RoamingScenario s) throws Exception {
+    SortedMap<PublicKey, DesiredPeer> previous = new TreeMap<>();
+    List<PeerState> onDevice = new ArrayList<>();
+    Set<IpPrefix> taken = new HashSet<>();
+    for (DiffGenerators.DevicePeer d : s.actual()) {
+      DesiredPeer p = d.peer();
+      if (previous.containsKey(p.publicKey())) continue;
+      TreeSet<IpPrefix> mine = new TreeSet<>(p.allowedIps());
+      mine.removeAll(taken);
+      taken.addAll(mine);
+      DesiredPeer configured = new DesiredPeer(p.nodeName(), p.publicKey(), p.endpoint(), mine,
+          p.persistentKeepalive());
+      previous.put(p.publicKey(), configured);
+      Optional<Endpoint> at = d.endpointChoice() == 0 ? Optional.empty()
+          : d.endpointChoice() == 5 ? Optional.of(NAT)
+          : Optional.of(endpoint("192.0.2." + d.endpointChoice(), 51820));
+      onDevice.add(roamed(configured, at, d.handshakeAge()));
+    }
+    DeviceState before = device(onDevice.toArray(PeerState[]::new));
+    SortedMap<PublicKey, DesiredPeer> want = uniqueByKeyWithDisjointIps(s.desired());
+    // Unchanged peers are the previous objects, as MeshState keeps them.
+    want.replaceAll((k, v) -> v.equals(previous.get(k)) ? previous.get(k) : v);
+    EndpointRule rule = new EndpointRule(s.policy(), s.grace(), DiffGenerators.NOW);
+    PeerPlan plan = PeerDiff.compute(want, before, Optional.of(DEVICE_KEY), OptionalInt.of(51820),
+        rule);
+
+    java.util.Map<PublicKey, PeerConfig> adds = new java.util.HashMap<>();
+    plan.add().forEach(c -> adds.put(c.publicKey(), c));
+    java.util.Map<PublicKey, PeerConfig> updates = new java.util.HashMap<>();
+    plan.update().forEach(c -> updates.put(c.publicKey(), c));
+    for (DesiredPeer w : want.values()) {
+      Optional<PeerState> have = before.peer(w.publicKey());
+      if (have.isEmpty()) {
+        assertThat(adds.get(w.publicKey()).endpoint()).as("new peer").contains(w.endpoint());
+        continue;
+      }
+      PeerConfig u = updates.get(w.publicKey());
+      boolean keep = keeps(s.policy(), s.grace(), w, have.get());
+      assertThat(rule.keepsRoamed(w.endpoint(), have.get())).isEqualTo(keep);
+      if (keep) {
+        if (u != null) assertThat(u.endpoint()).as("kept: no endpoint in the update").isEmpty();
+      } else if (!have.get().endpoint().equals(Optional.of(w.endpoint()))) {
+        assertThat(u).as("endpoint written back").isNotNull();
+        assertThat(u.endpoint()).contains(w.endpoint());
+      }
+    }
+
+    DeviceState after = plan.applyTo(before);
+    assertThat(after.peers()).hasSize(want.size());
+    for (PeerState p : after.peers()) {
+      DesiredPeer w = want.get(p.publicKey());
+      assertThat(w).isNotNull();
+      Optional<PeerState> had = before.peer(p.publicKey());
+      boolean keep = had.isPresent() && keeps(s.policy(), s.grace(), w, had.get());
+      assertThat(p.endpoint()).contains(keep ? had.get().endpoint().get() : w.endpoint());
+      assertThat(new TreeSet<>(p.allowedIps())).isEqualTo(w.allowedIps());
+      assertThat(p.persistentKeepalive()).isEqualTo(w.persistentKeepalive());
+    }
+    assertThat(PeerDiff.compute(want, after, Optional.of(DEVICE_KEY), OptionalInt.of(51820), rule)
+        .isEmpty()).as("replanning").isTrue();
+    if (s.policy() == EndpointPolicy.CONFIGURED) {
+      assertThat(plan).isEqualTo(plan(want, before));
+    }
+
+    // The incremental diff (the device held the previous mesh, some endpoints roamed since)
+    // plans every peer it looks at as the full diff does; the full diff plans more only for peers
+    // unchanged in the mesh (their endpoints are decided at the next resync).
+    PeerPlan since = PeerDiff.computeSince(want, previous, DeviceIndex.of(before),
+        Optional.of(DEVICE_KEY), OptionalInt.of(51820), rule);
+    assertThat(plan.add()).containsAll(since.add());
+    assertThat(plan.update()).containsAll(since.update());
+    assertThat(since.remove()).isEqualTo(plan.remove());
+    for (PeerConfig c : plan.update()) {
+      if (!since.update().contains(c)) {
+        assertThat(want.get(c.publicKey())).isEqualTo(previous.get(c.publicKey()));
+      }
+    }
+    assertThat(since.add()).isEqualTo(plan.add());
+  }
 }
