@@ -17,6 +17,7 @@ import io.kubernetes.client.util.KubeConfig;
 import java.io.FileReader;
 import java.io.Reader;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +44,8 @@ import picocli.CommandLine.Option;
         ""},
     footer = {"", "Status: printed every --status-interval seconds and written to "
         + "<storage-root>/ephemeral/clusternet/status.txt.",
+        "Health (with --health-address): /healthz and /readyz answer 200 \"ok\" or 503 and the "
+            + "reason.",
         "Exit codes: 0 stopped cleanly, 1 failed to start or failed while running, 2 bad usage."})
 public final class NodeAgent implements Callable<Integer> {
   @Option(names = "--kubeconfig", paramLabel = "FILE",
@@ -139,6 +142,12 @@ public final class NodeAgent implements Callable<Integer> {
       description = "print and write the status this often, 0 = never (default: ${DEFAULT-VALUE})")
   int statusInterval;
 
+  @Option(names = "--health-address", paramLabel = "HOST:PORT|off", defaultValue = "off",
+      description = "serve GET /healthz (liveness) and /readyz (readiness) here, such as "
+          + "127.0.0.1:9473 (the manifest's); HOST is an IP address, [::1] for IPv6, port 0 "
+          + "picks a free one; off = no endpoints (default: ${DEFAULT-VALUE})")
+  String healthAddress;
+
   public static void main(String[] args) {
     NodeAgent agent = new NodeAgent();
     CommandLine cl = new CommandLine(agent);
@@ -201,6 +210,13 @@ public final class NodeAgent implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this),
           "--min-pod-cidr-length takes two lengths, IPv4 and IPv6, such as 16,48");
     }
+    Optional<InetSocketAddress> health;
+    try {
+      health = HealthEndpoints.parseAddress(healthAddress);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--health-address: " + e.getMessage());
+    }
     ClusterNet.Builder b = ClusterNet.builder()
         .nodeName(node)
         .kubernetes(client())
@@ -239,6 +255,24 @@ public final class NodeAgent implements Callable<Integer> {
     }
 
     ClusterNet net = b.build();
+    // Bound before the service starts: a taken address is an error before anything changes.
+    HealthEndpoints endpoints = null;
+    if (health.isPresent()) {
+      try {
+        endpoints = HealthEndpoints.start(health.get(), net);
+      } catch (java.io.IOException e) {
+        System.err.println("error: --health-address " + healthAddress + ": cannot listen: "
+            + e.getMessage());
+        return 1;
+      }
+      InetSocketAddress bound = endpoints.address();
+      System.out.println("health endpoints on http://"
+          + (bound.getAddress() instanceof java.net.Inet6Address
+              ? "[" + bound.getAddress().getHostAddress() + "]"
+              : bound.getAddress().getHostAddress())
+          + ":" + bound.getPort() + " (/healthz, /readyz)");
+    }
+    HealthEndpoints served = endpoints;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       net.stopAsync();
@@ -247,6 +281,7 @@ public final class NodeAgent implements Callable<Integer> {
       } catch (Exception ignored) {
         // best effort
       }
+      if (served != null) served.close();
       stopped.countDown();
     }, "clusternet-shutdown"));
     net.startAsync();
