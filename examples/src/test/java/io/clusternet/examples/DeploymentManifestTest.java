@@ -6,13 +6,19 @@ import io.kubernetes.client.openapi.models.V1ClusterRole;
 import io.kubernetes.client.openapi.models.V1ClusterRoleBinding;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1DaemonSet;
+import io.kubernetes.client.openapi.models.V1HTTPGetAction;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1PolicyRule;
+import io.kubernetes.client.openapi.models.V1RollingUpdateDaemonSet;
 import io.kubernetes.client.openapi.models.V1ServiceAccount;
 import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.util.Yaml;
 import java.io.File;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -72,6 +78,76 @@ class DeploymentManifestTest {
     assertThat(usage).contains("--kubeconfig", "--node-name", "--interface", "--storage-root",
         "--backend", "--listen-port", "--cluster-cidr", "--log-level", "--status-interval",
         "default: auto", "default: 51820");
+  }
+
+  /** Probes on the agent's endpoints, resources, priority, tolerations, rolling updates. */
+  @Test
+  void theDaemonSetIsReadyForARealCluster() throws Exception {
+    V1DaemonSet ds = only(Yaml.loadAll(MANIFEST), V1DaemonSet.class);
+    V1PodSpec pod = ds.getSpec().getTemplate().getSpec();
+    V1Container agent = pod.getContainers().get(0);
+
+    // The probes ask the address the agent serves: loopback (host networking: the kubelet
+    // reaches it), the same port, the two paths.
+    InetSocketAddress health = HealthEndpoints.parseAddress(agent.getArgs().stream()
+        .filter(a -> a.startsWith("--health-address=")).findFirst().orElseThrow()
+        .substring("--health-address=".length())).orElseThrow();
+    assertThat(health.getAddress().isLoopbackAddress()).isTrue();
+    assertThat(health.getPort()).isPositive();
+    for (var probe : List.of(Map.entry("/healthz", agent.getLivenessProbe()),
+        Map.entry("/readyz", agent.getReadinessProbe()))) {
+      V1HTTPGetAction get = probe.getValue().getHttpGet();
+      assertThat(get.getPath()).isEqualTo(probe.getKey());
+      assertThat(get.getHost()).isEqualTo(health.getAddress().getHostAddress());
+      assertThat(get.getPort().isInteger()).isTrue();
+      assertThat(get.getPort().getIntValue()).isEqualTo(health.getPort());
+    }
+    // Liveness must not kill a pod whose watchdog is still restoring the device: it turns 503
+    // only on FAILED, so a few failures in a row are enough.
+    assertThat(agent.getLivenessProbe().getFailureThreshold()).isGreaterThanOrEqualTo(3);
+
+    assertThat(agent.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(agent.getResources().getLimits()).containsKeys("cpu", "memory");
+    assertThat(agent.getResources().getLimits().get("memory").getNumber())
+        .isGreaterThanOrEqualTo(agent.getResources().getRequests().get("memory").getNumber());
+    assertThat(pod.getPriorityClassName()).isEqualTo("system-node-critical");
+    // An empty key with Exists and no effect tolerates every taint.
+    assertThat(pod.getTolerations()).anySatisfy(t -> {
+      assertThat(t.getKey()).isNull();
+      assertThat(t.getOperator()).isEqualTo("Exists");
+      assertThat(t.getEffect()).isNull();
+    });
+    assertThat(ds.getSpec().getUpdateStrategy().getType()).isEqualTo("RollingUpdate");
+    V1RollingUpdateDaemonSet rolling = ds.getSpec().getUpdateStrategy().getRollingUpdate();
+    assertThat(rolling.getMaxUnavailable().getIntValue()).isEqualTo(1);
+    // No surge: old and new pod share the host's UDP and health ports.
+    assertThat(rolling.getMaxSurge().getIntValue()).isZero();
+    // The agent's shutdown hook waits up to 15 s for the service to stop.
+    assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(15L);
+  }
+
+  /** The image recipe: a JRE 17, wireguard-go, the jar this build makes, the agent's main. */
+  @Test
+  void theDockerfileBuildsTheAgentImage() throws Exception {
+    List<String> lines = Files.readAllLines(Path.of("../deploy/Dockerfile")).stream()
+        .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    String text = String.join("\n", lines);
+    assertThat(lines.get(0)).startsWith("FROM ");
+    assertThat(text).contains("openjdk-17-jre-headless", "wireguard-go",
+        "--no-install-recommends");
+    String finalName = Files.readString(Path.of("pom.xml"))
+        .replaceAll("(?s).*<finalName>([^<]+)</finalName>.*", "$1");
+    String copy = lines.stream().filter(l -> l.startsWith("COPY ")).findFirst().orElseThrow();
+    assertThat(copy.split(" ")[1]).isEqualTo("examples/target/" + finalName + ".jar");
+    String target = copy.split(" ")[2];
+    String entrypoint = lines.stream().filter(l -> l.startsWith("ENTRYPOINT "))
+        .findFirst().orElseThrow();
+    assertThat(entrypoint).contains("\"-jar\", \"" + target + "\"");
+    // The manifest's args are the jar's: a command (agent) and its flags.
+    V1Container agent = only(Yaml.loadAll(MANIFEST), V1DaemonSet.class).getSpec().getTemplate()
+        .getSpec().getContainers().get(0);
+    assertThat(agent.getCommand()).as("command (would replace the image entrypoint)").isNullOrEmpty();
+    assertThat(agent.getArgs().get(0)).isEqualTo("agent");
   }
 
   static <T> T only(List<Object> objects, Class<T> type) {
