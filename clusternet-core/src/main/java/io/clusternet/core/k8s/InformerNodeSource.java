@@ -42,6 +42,8 @@ public final class InformerNodeSource implements NodeSource, AutoCloseable {
   private final SharedInformerFactory factory;
   private final SharedIndexInformer<V1Node> informer;
   private final Mirror mirror;
+  private final java.util.concurrent.atomic.AtomicLong tombstones =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * @param client the host's client; its read timeout must be 0 (the informer's watches are long)
@@ -80,6 +82,7 @@ public final class InformerNodeSource implements NodeSource, AutoCloseable {
       public void onDelete(V1Node node, boolean deletedFinalStateUnknown) {
         // A tombstone too (deletedFinalStateUnknown: deleted while the watch was down, seen on
         // the relist): the name is what we need.
+        if (deletedFinalStateUnknown) tombstones.incrementAndGet();
         mirror.deleted(node);
       }
     });
@@ -251,6 +254,14 @@ public final class InformerNodeSource implements NodeSource, AutoCloseable {
   @Override
   public Set<String> repair() {
     return mirror.repair();
+  }
+
+  /**
+   * How many deletes reached us as tombstones ({@code DeletedFinalStateUnknown}): Nodes that
+   * disappeared while the watch was down, noticed by the relist that followed.
+   */
+  public long tombstones() {
+    return tombstones.get();
   }
 
   @Override
