@@ -553,7 +553,10 @@ public final class ClusterNet extends AbstractService {
       return this;
     }
 
-    /** Optional: persistent keepalive for every peer. Default off. */
+    /**
+     * Optional: persistent keepalive for every peer, whole seconds from 0 to 65,535 (WireGuard's
+     * range; {@link #build()} refuses anything else). Default {@link Duration#ZERO}: off.
+     */
     public Builder persistentKeepalive(Duration interval) {
       this.persistentKeepalive = Objects.requireNonNull(interval, "interval");
       return this;
@@ -644,6 +647,12 @@ public final class ClusterNet extends AbstractService {
           || minIpv6PodCidrLength < 1 || minIpv6PodCidrLength > 128) {
         throw new IllegalStateException("minimumPodCidrLength must be 1-32 (IPv4) and 1-128 "
             + "(IPv6): " + minIpv4PodCidrLength + ", " + minIpv6PodCidrLength);
+      }
+      if (persistentKeepalive.isNegative() || persistentKeepalive.getSeconds() > 65535
+          || persistentKeepalive.getNano() != 0) {
+        throw new IllegalStateException("persistentKeepalive must be 0-65535 whole seconds "
+            + "(WireGuard's range), got " + (persistentKeepalive.getNano() == 0
+                ? persistentKeepalive.getSeconds() + " s" : persistentKeepalive.toString()));
       }
       if (resyncPeriod.isNegative() || resyncPeriod.isZero()) {
         throw new IllegalStateException("resyncPeriod must be positive");

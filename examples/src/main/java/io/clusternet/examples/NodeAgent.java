@@ -254,7 +254,13 @@ public final class NodeAgent implements Callable<Integer> {
           : NetlinkLinkBackend.open());
     }
 
-    ClusterNet net = b.build();
+    ClusterNet net;
+    try {
+      net = b.build();
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      // A setting the library refuses (keepalive, MTU, port, ...): bad usage, exit 2.
+      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage(), e);
+    }
     // Bound before the service starts: a taken address is an error before anything changes.
     HealthEndpoints endpoints = null;
     if (health.isPresent()) {
