@@ -40,6 +40,10 @@ public final class NetlinkWireGuardBackend implements WireGuardBackend {
 
   NetlinkWireGuardBackend(NetlinkSocket genlSocket, NetlinkLinkBackend links, int budget)
       throws BackendException {
+    if (budget < 512 || budget > WgDeviceCodec.MAX_BUDGET) {
+      throw new IllegalArgumentException("budget must be 512-" + WgDeviceCodec.MAX_BUDGET
+          + " bytes: " + budget);
+    }
     this.genl = new NetlinkConnection(genlSocket);
     this.links = links;
     this.budget = budget;

@@ -48,6 +48,12 @@ public final class WgDeviceCodec {
   /** wg(8)'s SOCKET_BUFFER_SIZE on 4 KiB-page machines is 4096; on larger pages 8192. */
   public static final int DEFAULT_BUDGET = 8192;
 
+  /**
+   * The largest budget: a message's {@code WGDEVICE_A_PEERS} nest is nearly as long as the message,
+   * and a nest's length field holds at most {@value MessageBuilder#MAX_ATTRIBUTE_LENGTH} bytes.
+   */
+  public static final int MAX_BUDGET = MessageBuilder.MAX_ATTRIBUTE_LENGTH;
+
   private static final byte[] ZERO_KEY = new byte[32];
 
   private WgDeviceCodec() {}
@@ -67,10 +73,17 @@ public final class WgDeviceCodec {
   /**
    * SET_DEVICE messages for {@code config}, each at most {@code budget} bytes (a single peer
    * header must fit: {@code budget} of at least 512 is always enough).
+   *
+   * @throws IllegalArgumentException if {@code budget} is below 512 or above {@link #MAX_BUDGET}
+   *     (a larger message could need a nest longer than netlink's 16-bit length can describe)
    */
   public static List<MessageBuilder> setDevice(int familyId, String name, DeviceConfig config,
       int budget) {
     if (budget < 512) throw new IllegalArgumentException("budget too small: " + budget);
+    if (budget > MAX_BUDGET) {
+      throw new IllegalArgumentException("budget " + budget + " exceeds " + MAX_BUDGET
+          + " bytes: a WGDEVICE_A_PEERS nest that long cannot be described by its 16-bit length");
+    }
     List<MessageBuilder> out = new ArrayList<>();
     MessageBuilder m = setHeader(familyId, name);
     config.privateKey().ifPresent(k -> m.attrBytes(WGDEVICE_A_PRIVATE_KEY, k.toBytes()));

@@ -9,8 +9,15 @@ import java.util.Arrays;
  * Writes one netlink message: the 16-byte {@code nlmsghdr} (length, sequence and port are filled
  * in by {@link #finish}), a family header, and attributes padded to 4 bytes, with {@code
  * NLA_F_NESTED} on every nested attribute. Host byte order (little-endian), as the kernel expects.
+ *
+ * <p>An attribute's length field ({@code nla_len}) is 16 bits: an attribute or a nest longer than
+ * {@link #MAX_ATTRIBUTE_LENGTH} bytes (header included) throws {@link IllegalArgumentException}
+ * instead of being written with a wrapped length, which the kernel would parse as other data.
  */
 public final class MessageBuilder {
+  /** The largest attribute, header included, that {@code nla_len} (a u16) can describe. */
+  public static final int MAX_ATTRIBUTE_LENGTH = 0xFFFF;
+
   private ByteBuffer buf;
 
   public MessageBuilder(int type, int flags) {
@@ -86,6 +93,11 @@ public final class MessageBuilder {
   }
 
   private MessageBuilder attr(int type, int length) {
+    if (length > MAX_ATTRIBUTE_LENGTH - Netlink.NLA_HDRLEN) {
+      throw new IllegalArgumentException("attribute type " + (type & 0x3fff) + ": "
+          + (Netlink.NLA_HDRLEN + (long) length) + " bytes exceed netlink's "
+          + MAX_ATTRIBUTE_LENGTH + "-byte attribute limit");
+    }
     pad();
     ensure(Netlink.NLA_HDRLEN + length + 3);
     buf.putShort((short) (Netlink.NLA_HDRLEN + length)).putShort((short) type);
@@ -131,10 +143,21 @@ public final class MessageBuilder {
     return start;
   }
 
-  /** Ends a nested attribute, fixing its length. */
+  /**
+   * Ends a nested attribute, fixing its length.
+   *
+   * @throws IllegalArgumentException if the nest is longer than {@link #MAX_ATTRIBUTE_LENGTH}
+   *     bytes; the caller can {@link #truncate} to the handle and split its content
+   */
   public void endNested(int handle) {
     pad();
-    buf.putShort(handle, (short) (buf.position() - handle));
+    int length = buf.position() - handle;
+    if (length > MAX_ATTRIBUTE_LENGTH) {
+      throw new IllegalArgumentException("nested attribute type "
+          + (Short.toUnsignedInt(buf.getShort(handle + 2)) & 0x3fff) + ": " + length
+          + " bytes exceed netlink's " + MAX_ATTRIBUTE_LENGTH + "-byte attribute limit");
+    }
+    buf.putShort(handle, (short) length);
   }
 
   /** The message bytes with length, sequence number and port id filled in. */

@@ -2,6 +2,7 @@ package io.clusternet.netlink.genl;
 
 import static io.clusternet.netlink.wire.WireGuardGenl.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clusternet.api.crypto.PrivateKey;
 import io.clusternet.api.crypto.PublicKey;
@@ -174,5 +175,19 @@ class WgDeviceCodecTest {
     assertThat(WgDeviceCodec.parseSockaddr(v4)).contains(Endpoint.parse("192.0.2.1:51820"));
     assertThat(WgDeviceCodec.parseSockaddr(v6)).contains(Endpoint.parse("[2001:db8::1]:443"));
     assertThat(WgDeviceCodec.parseSockaddr(new byte[16])).isEmpty();
+  }
+
+  /**
+   * Issue 13 item 11: a budget above 65,535 bytes could need a WGDEVICE_A_PEERS nest longer than
+   * nla_len can say; it is refused up front.
+   */
+  @Test
+  void budgetsThatCouldOverflowANestAreRefused() {
+    DeviceConfig config = DeviceConfig.builder().build();
+    assertThatThrownBy(() -> WgDeviceCodec.setDevice(0x1d, "wg0", config, 65_536))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65535");
+    assertThatThrownBy(() -> WgDeviceCodec.setDevice(0x1d, "wg0", config, 1 << 20))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(WgDeviceCodec.setDevice(0x1d, "wg0", config, 65_535)).hasSize(1);
   }
 }

@@ -138,4 +138,27 @@ class CodecTest {
       }
     });
   }
+
+  /** Issue 13 item 11: nla_len is 16 bits; a longer attribute or nest throws, never wraps. */
+  @Test
+  void anAttributeOrNestLongerThan65535BytesThrowsInsteadOfWrapping() {
+    MessageBuilder b = new MessageBuilder(0x1d, 0x1);
+    int before = b.size();
+    assertThatThrownBy(() -> b.attrBytes(1, new byte[65_532]))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65535");
+    assertThat(b.size()).as("nothing written").isEqualTo(before);
+    b.attrBytes(1, new byte[65_531]); // 4 + 65531 = 65535: the largest that fits
+    assertThat(Short.toUnsignedInt(ByteBuffer.wrap(b.finish(0, 0)).order(ByteOrder.LITTLE_ENDIAN)
+        .getShort(16))).isEqualTo(65_535);
+
+    MessageBuilder n = new MessageBuilder(0x1d, 0x1);
+    int nest = n.beginNested(8);
+    for (int i = 0; i < 17; i++) n.attrBytes(1, new byte[4_000]); // 17 * 4004 + 4 > 65535
+    assertThatThrownBy(() -> n.endNested(nest))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65535");
+
+    MessageBuilder s = new MessageBuilder(0x1d, 0x1);
+    assertThatThrownBy(() -> s.attrString(2, "x".repeat(65_531)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
