@@ -26,12 +26,9 @@ public final class Endpoint implements Comparable<Endpoint> {
     if (address instanceof Inet6Address v6 && v6.getScopeId() != 0) {
       throw new IllegalArgumentException("scoped IPv6 endpoints are not supported");
     }
-    // Drop any host name the InetAddress may carry: equality is by address and port only.
-    try {
-      return new Endpoint(InetAddress.getByAddress(address.getAddress()), port);
-    } catch (java.net.UnknownHostException e) {
-      throw new AssertionError(e);
-    }
+    // Drop any host name the InetAddress may carry: equality is by address and port only. An
+    // IPv4-mapped IPv6 address stays IPv6.
+    return new Endpoint(IpAddresses.fromBytes(address.getAddress()), port);
   }
 
   /** Parses {@code ip:port} or {@code [ipv6]:port}. */

@@ -2,14 +2,15 @@ package io.clusternet.api.net;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * An IPv4 or IPv6 prefix (CIDR), always canonical: the host bits are zero, so {@code
  * 10.1.2.3/8} becomes {@code 10.0.0.0/8} and two prefixes that cover the same addresses are
- * equal. Immutable; ordered IPv4 first, then by address, then by length.
+ * equal. Immutable; ordered IPv4 first, then by address, then by length. An IPv4-mapped IPv6
+ * prefix such as {@code ::ffff:192.0.2.1/128} is IPv6, as in WireGuard: it neither equals nor
+ * overlaps any IPv4 prefix.
  */
 public final class IpPrefix implements Comparable<IpPrefix> {
   private final byte[] address; // masked, 4 or 16 bytes
@@ -70,11 +71,7 @@ public final class IpPrefix implements Comparable<IpPrefix> {
 
   /** The network address (host bits zero). */
   public InetAddress address() {
-    try {
-      return InetAddress.getByAddress(address);
-    } catch (UnknownHostException e) {
-      throw new AssertionError(e);
-    }
+    return IpAddresses.fromBytes(address);
   }
 
   /** The network address's bytes (4 or 16), a copy. */

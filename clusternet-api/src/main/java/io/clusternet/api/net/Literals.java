@@ -1,6 +1,7 @@
 package io.clusternet.api.net;
 
 import com.google.common.net.InetAddresses;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 
 /**
@@ -13,18 +14,40 @@ import java.net.InetAddress;
 final class Literals {
   private Literals() {}
 
-  /** The address, or null if {@code text} is not an IP literal (zone ids are not accepted). */
+  /**
+   * The address, or null if {@code text} is not an IP literal (zone ids are not accepted). IPv6
+   * text is always an IPv6 address: Guava, like {@code InetAddress.getByAddress}, returns an
+   * IPv4-mapped address such as {@code ::ffff:192.0.2.1} as IPv4, which is put back here.
+   */
   static InetAddress parse(String text) {
     if (text.indexOf('%') >= 0) return null;
+    InetAddress address;
     try {
-      return InetAddresses.forString(text); // one parse (isInetAddress would parse twice)
+      address = InetAddresses.forString(text); // one parse (isInetAddress would parse twice)
     } catch (IllegalArgumentException notAnAddress) {
       return null;
     }
+    if (address instanceof Inet4Address && text.indexOf(':') >= 0) {
+      byte[] v4 = address.getAddress();
+      byte[] mapped = new byte[16];
+      mapped[10] = (byte) 0xff;
+      mapped[11] = (byte) 0xff;
+      System.arraycopy(v4, 0, mapped, 12, 4);
+      return IpAddresses.fromBytes(mapped);
+    }
+    return address;
   }
 
-  /** Dotted quad, or RFC 5952 IPv6 without brackets. */
+  /**
+   * Dotted quad, or RFC 5952 IPv6 without brackets; an IPv4-mapped address in the mixed form
+   * RFC 5952 section 5 recommends and Go (so wireguard-go) prints: {@code ::ffff:192.0.2.1}.
+   */
   static String format(InetAddress address) {
+    byte[] bytes = address.getAddress();
+    if (IpAddresses.isIpv4Mapped(bytes)) {
+      return "::ffff:" + (bytes[12] & 0xff) + "." + (bytes[13] & 0xff) + "."
+          + (bytes[14] & 0xff) + "." + (bytes[15] & 0xff);
+    }
     return InetAddresses.toAddrString(address);
   }
 

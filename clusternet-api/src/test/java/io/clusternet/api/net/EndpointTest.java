@@ -15,7 +15,7 @@ class EndpointTest {
   @CsvSource({
     "192.0.2.1:51820, 192.0.2.1:51820",
     "[2001:DB8:0::1]:51820, [2001:db8::1]:51820",
-    "[::ffff:192.0.2.1]:1, 192.0.2.1:1",
+    "[::ffff:192.0.2.1]:1, [::ffff:192.0.2.1]:1", // IPv4-mapped stays IPv6, as in WireGuard
     "10.0.0.1:65535, 10.0.0.1:65535",
   })
   void parsesLiteralsOnly(String input, String canonical) throws Exception {

@@ -55,10 +55,8 @@ final class PrefixSet {
   }
 
   private static String render(byte[] bytes, int len, String owner, boolean v4) {
-    try {
-      return IpPrefix.of(java.net.InetAddress.getByAddress(bytes.clone()), len) + " of " + owner;
-    } catch (java.net.UnknownHostException e) {
-      throw new AssertionError(e);
-    }
+    // IpAddresses keeps an IPv4-mapped claim IPv6 (InetAddress.getByAddress would not).
+    return IpPrefix.of(io.clusternet.api.net.IpAddresses.fromBytes(bytes.clone()), len) + " of "
+        + owner;
   }
 }

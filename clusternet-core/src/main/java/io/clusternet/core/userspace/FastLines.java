@@ -4,10 +4,9 @@ import io.clusternet.api.crypto.KeyFormatException;
 import io.clusternet.api.crypto.PresharedKey;
 import io.clusternet.api.crypto.PublicKey;
 import io.clusternet.api.net.Endpoint;
+import io.clusternet.api.net.IpAddresses;
 import io.clusternet.api.net.IpPrefix;
 import io.clusternet.api.wg.PeerState;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +22,8 @@ import java.util.Set;
  *
  * <p>It only ever accepts a line it can take in full and whose value is exactly what the general
  * parser in {@link UapiCodec} would produce; for anything else (other keys, IPv6, upper-case hex,
- * leading zeros, values out of range, a peer seen twice, a line before the first peer) it returns
+ * leading zeros, values out of range, a peer seen twice, a line before the first peer; so also
+ * scoped endpoints and IPv4-mapped IPv6 addresses) it returns
  * false, changes nothing, and the general parser takes the line, with its error reporting.
  */
 final class FastLines {
@@ -211,11 +211,7 @@ final class FastLines {
     if (n < 1 || n > 5) return null;
     long port = digits(b, i + 1, end);
     if (port < 1 || port > 65535) return null;
-    try {
-      return Endpoint.of(InetAddress.getByAddress(addr), (int) port);
-    } catch (UnknownHostException e) {
-      return null; // not for 4 bytes
-    }
+    return Endpoint.of(IpAddresses.fromBytes(addr), (int) port);
   }
 
   private static IpPrefix prefix(byte[] b, int from, int end) {
@@ -226,10 +222,6 @@ final class FastLines {
     if (n < 1 || n > 2 || (n == 2 && b[i + 1] == '0')) return null;
     long length = digits(b, i + 1, end);
     if (length < 0 || length > 32) return null;
-    try {
-      return IpPrefix.of(InetAddress.getByAddress(addr), (int) length);
-    } catch (UnknownHostException e) {
-      return null;
-    }
+    return IpPrefix.of(IpAddresses.fromBytes(addr), (int) length);
   }
 }

@@ -287,7 +287,7 @@ final class UapiCodec {
           case "protocol_version" -> requirePeer(peer, key, n, operation).protocolVersion =
               parseInt(value, 0, Integer.MAX_VALUE, key, n, operation);
           case "endpoint" -> requirePeer(peer, key, n, operation).endpoint =
-              Optional.of(Endpoint.parse(value));
+              Optional.of(Endpoint.parse(withoutZone(value)));
           case "last_handshake_time_sec" -> requirePeer(peer, key, n, operation).handshakeSec =
               parseLong(value, 0, MAX_EPOCH_SECOND, key, n, operation);
           case "last_handshake_time_nsec" -> requirePeer(peer, key, n, operation).handshakeNsec =
@@ -311,6 +311,26 @@ final class UapiCodec {
         throw protocol(operation, "bad address in " + key + " at line " + n);
       }
     }
+  }
+
+  /**
+   * An endpoint as a device reports it, without an IPv6 zone: {@code [fe80::1%2]:51820} (the form
+   * in the UAPI documentation, and what newer wireguard-go prints for a scoped endpoint) becomes
+   * {@code [fe80::1]:51820}. The netlink decoder drops the {@code sockaddr_in6} scope id the same
+   * way; clusternet never configures a scoped endpoint, so such a peer is a stray one, to be read
+   * and then removed, not a reason to fail the whole device read. An empty zone, or a zone outside
+   * brackets, is left for {@link Endpoint#parse} to reject.
+   */
+  static String withoutZone(String endpoint) {
+    if (!endpoint.startsWith("[")) return endpoint;
+    int percent = endpoint.indexOf('%');
+    int close = endpoint.indexOf(']');
+    if (percent < 0 || close < 0 || percent > close || close - percent < 2) return endpoint;
+    for (int i = percent + 1; i < close; i++) {
+      char c = endpoint.charAt(i);
+      if (c == '%' || c == '[') return endpoint;
+    }
+    return endpoint.substring(0, percent) + endpoint.substring(close);
   }
 
   private static void requireDevice(PeerBuilder peer, String key, int line, String operation)

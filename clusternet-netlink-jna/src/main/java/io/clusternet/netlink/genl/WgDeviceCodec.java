@@ -7,6 +7,7 @@ import io.clusternet.api.crypto.PresharedKey;
 import io.clusternet.api.crypto.PrivateKey;
 import io.clusternet.api.crypto.PublicKey;
 import io.clusternet.api.net.Endpoint;
+import io.clusternet.api.net.IpAddresses;
 import io.clusternet.api.net.IpPrefix;
 import io.clusternet.api.wg.DeviceConfig;
 import io.clusternet.api.wg.DeviceState;
@@ -19,8 +20,6 @@ import io.clusternet.netlink.wire.Netlink;
 import io.clusternet.netlink.wire.NetlinkDecodeException;
 import io.clusternet.netlink.wire.NetlinkMessage;
 import io.clusternet.netlink.wire.Rtnetlink;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -202,11 +201,9 @@ public final class WgDeviceCodec {
       throw new NetlinkDecodeException("unknown sockaddr family " + family);
     }
     if (port == 0) return Optional.empty();
-    try {
-      return Optional.of(Endpoint.of(InetAddress.getByAddress(addr), port));
-    } catch (UnknownHostException | IllegalArgumentException e) {
-      throw new NetlinkDecodeException("bad endpoint address");
-    }
+    // The scope id of a sockaddr_in6 (bytes 24-27) is not read: a zone is dropped, as the UAPI
+    // codec drops "%zone"; an IPv4-mapped address stays IPv6.
+    return Optional.of(Endpoint.of(IpAddresses.fromBytes(addr), port));
   }
 
   /**
@@ -297,6 +294,10 @@ public final class WgDeviceCodec {
           } else {
             throw new NetlinkDecodeException("bad handshake time length " + v.remaining());
           }
+          if (sec < 0 || sec > Instant.MAX.getEpochSecond() || nsec < 0
+              || nsec > 999_999_999L) {
+            throw new NetlinkDecodeException("handshake time out of range");
+          }
           acc.handshake = sec == 0 && nsec == 0 ? Optional.empty()
               : Optional.of(Instant.ofEpochSecond(sec, nsec));
         }
@@ -327,11 +328,7 @@ public final class WgDeviceCodec {
     if (addr == null || addr.length != expected || mask < 0 || mask > expected * 8) {
       throw new NetlinkDecodeException("malformed allowed IP");
     }
-    try {
-      return IpPrefix.of(InetAddress.getByAddress(addr), mask);
-    } catch (UnknownHostException e) {
-      throw new NetlinkDecodeException("malformed allowed IP");
-    }
+    return IpPrefix.of(IpAddresses.fromBytes(addr), mask); // a mapped address stays IPv6
   }
 
   private static final class PeerAcc {

@@ -5,6 +5,7 @@ import static io.clusternet.netlink.wire.Rtnetlink.*;
 import io.clusternet.api.backend.LinkInfo;
 import io.clusternet.api.backend.Route;
 import io.clusternet.api.net.InterfaceAddress;
+import io.clusternet.api.net.IpAddresses;
 import io.clusternet.api.net.IpPrefix;
 import io.clusternet.netlink.wire.Attribute;
 import io.clusternet.netlink.wire.MessageBuilder;
@@ -12,7 +13,6 @@ import io.clusternet.netlink.wire.Netlink;
 import io.clusternet.netlink.wire.NetlinkDecodeException;
 import io.clusternet.netlink.wire.NetlinkMessage;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -131,6 +131,10 @@ public final class RtnlCodec {
     }
     byte[] raw = local != null ? local : address;
     if (raw == null) return Optional.empty();
+    if (prefixLength > raw.length * 8) {
+      throw new NetlinkDecodeException("address prefix length " + prefixLength + " above "
+          + raw.length * 8);
+    }
     return Optional.of(new ParsedAddress(index, InterfaceAddress.of(inet(raw), prefixLength)));
   }
 
@@ -138,11 +142,7 @@ public final class RtnlCodec {
     if (raw.length != 4 && raw.length != 16) {
       throw new NetlinkDecodeException("address of " + raw.length + " bytes");
     }
-    try {
-      return InetAddress.getByAddress(raw);
-    } catch (UnknownHostException e) {
-      throw new NetlinkDecodeException("bad address");
-    }
+    return IpAddresses.fromBytes(raw); // 16 bytes stay IPv6, also an IPv4-mapped address
   }
 
   public static MessageBuilder route(int type, int flags, Route r, int linkIndex) {
