@@ -289,6 +289,7 @@ public final class MeshMapper {
 
   /** The usability of {@code a} as another node's endpoint. */
   static Usability usability(InetAddress a) {
+    a = embeddedIpv4(a);
     byte[] b = a.getAddress();
     if (a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isMulticastAddress()) {
       return Usability.UNUSABLE;
@@ -299,7 +300,21 @@ public final class MeshMapper {
     return a.isLinkLocalAddress() ? Usability.LINK_LOCAL : Usability.ROUTABLE;
   }
 
+  /**
+   * The IPv4 address an IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}) carries, else {@code a}:
+   * packets to the mapped address go to the IPv4 one, so that one decides usability.
+   */
+  private static InetAddress embeddedIpv4(InetAddress a) {
+    byte[] b = a.getAddress();
+    if (b.length != 16 || b[10] != (byte) 0xff || b[11] != (byte) 0xff) return a;
+    for (int i = 0; i < 10; i++) {
+      if (b[i] != 0) return a;
+    }
+    return io.clusternet.api.net.IpAddresses.fromBytes(java.util.Arrays.copyOfRange(b, 12, 16));
+  }
+
   private static String whyUnusable(InetAddress a) {
+    a = embeddedIpv4(a);
     if (a.isAnyLocalAddress()) return "unspecified";
     if (a.isLoopbackAddress()) return "loopback";
     if (a.isMulticastAddress()) return "multicast";
