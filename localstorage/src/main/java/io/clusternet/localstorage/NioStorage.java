@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -21,10 +22,22 @@ import java.util.Optional;
 public final class NioStorage implements Storage {
   private final Path root;
   private final boolean posix;
+  private final boolean unix;
+  /** This process's user id (-1 where unknown, which trusts only root). */
+  private static final int PROCESS_UID = processUid();
+
+  private static int processUid() {
+    try {
+      return (int) new com.sun.security.auth.module.UnixSystem().getUid();
+    } catch (LinkageError | RuntimeException notUnix) {
+      return -1;
+    }
+  }
 
   private NioStorage(Path root) {
     this.root = root.toAbsolutePath().normalize();
     this.posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
+    this.unix = root.getFileSystem().supportedFileAttributeViews().contains("unix");
   }
 
   /**
@@ -114,7 +127,14 @@ public final class NioStorage implements Storage {
             "creating directory " + location(path) + ": exists and is not a directory");
       }
       if (posix && !currentMode(dir).equals(mode)) {
-        Files.setPosixFilePermissions(dir, mode.toPosix());
+        try {
+          Files.setPosixFilePermissions(dir, mode.toPosix());
+        } catch (IOException e) {
+          StorageException typed = IoErrors.wrap("setting the mode of", location(path), e);
+          // A read-only mount (a Kubernetes Secret, a ro bind mount): the directory is there and
+          // nobody can change it; the caller checks its mode if it matters (see Storage).
+          if (typed.reason() != StorageException.Reason.READ_ONLY) throw typed;
+        }
       }
     } catch (IOException e) {
       throw IoErrors.wrap("creating directory", location(path), e);
@@ -136,6 +156,28 @@ public final class NioStorage implements Storage {
 
   private static FileMode currentMode(Path p) throws IOException {
     return FileMode.fromPosix(Files.readAttributes(p, PosixFileAttributes.class).permissions());
+  }
+
+  /**
+   * {@inheritDoc} On file systems with the {@code unix} attribute view (Linux, macOS); empty on
+   * others (Jimfs, Windows).
+   */
+  @Override
+  public Optional<FileSecurity> security(StoragePath path) throws StorageException {
+    Path p = resolve(path);
+    try {
+      if (!unix) {
+        Files.readAttributes(p, BasicFileAttributes.class);
+        return Optional.empty();
+      }
+      Map<String, Object> attrs = Files.readAttributes(p, "unix:uid,mode");
+      int uid = (Integer) attrs.get("uid");
+      int mode = (Integer) attrs.get("mode") & 0777;
+      boolean readOnly = Files.getFileStore(p).isReadOnly();
+      return Optional.of(new FileSecurity(FileMode.of(mode), uid, PROCESS_UID, readOnly));
+    } catch (IOException e) {
+      throw IoErrors.wrap("reading the owner of", location(path), e);
+    }
   }
 
   @Override

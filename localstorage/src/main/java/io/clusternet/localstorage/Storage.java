@@ -51,7 +51,9 @@ public interface Storage {
   /**
    * Makes sure a directory exists. A missing directory is created (durably) with {@code mode}; an
    * existing one gets {@code mode} too, except the {@linkplain StoragePath#ROOT root}, whose mode
-   * belongs to whoever made it. The parent must exist, except for the root, which is created with
+   * belongs to whoever made it, and a directory on a read-only file system (such as a Kubernetes
+   * Secret mounted there), whose mode cannot change: it is left as it is, and callers that care
+   * check {@link #mode} or {@link #security}. The parent must exist, except for the root, which is created with
    * its parents if missing.
    */
   void createDirectory(StoragePath path, FileMode mode) throws StorageException;
@@ -62,6 +64,17 @@ public interface Storage {
    * @throws StorageException with {@link StorageException.Reason#NOT_FOUND} if nothing is there
    */
   Optional<FileMode> mode(StoragePath path) throws StorageException;
+
+  /**
+   * The owner and mode of the file or directory at the path (following symbolic links), and
+   * whether its file system is read-only; empty where this storage has no owners (the default).
+   *
+   * @throws StorageException with {@link StorageException.Reason#NOT_FOUND} if a storage with
+   *     owners finds nothing there
+   */
+  default java.util.Optional<FileSecurity> security(StoragePath path) throws StorageException {
+    return java.util.Optional.empty();
+  }
 
   /** Sets the mode of an existing file or directory; does nothing without a permission model. */
   void setMode(StoragePath path, FileMode mode) throws StorageException;

@@ -27,6 +27,8 @@ public class StorageException extends Exception {
     MALFORMED_CONTENT,
     /** The file's permissions grant more access than allowed. */
     INSECURE_PERMISSIONS,
+    /** The file or directory is owned by a user other than root and this process's user. */
+    UNTRUSTED_OWNER,
     /** Any other I/O failure. */
     IO_ERROR
   }

@@ -76,6 +76,16 @@ public final class TypedFile<T> {
     storage.write(path, codec.encode(value), mode, Storage.WriteMode.CREATE_NEW);
   }
 
+  /** The storage the file lives in. */
+  public Storage storage() {
+    return storage;
+  }
+
+  /** The file's owner, mode and file system (see {@link Storage#security}), or empty. */
+  public Optional<FileSecurity> security() throws StorageException {
+    return storage.security(path);
+  }
+
   /** The file's current mode, or empty where the storage has no permission model. */
   public Optional<FileMode> currentMode() throws StorageException {
     return storage.mode(path);

@@ -2,9 +2,14 @@ package io.clusternet.core.keys;
 
 import io.clusternet.api.crypto.PrivateKey;
 import io.clusternet.localstorage.FileMode;
+import io.clusternet.localstorage.FileSecurity;
+import io.clusternet.localstorage.Storage;
 import io.clusternet.localstorage.StorageException;
+import io.clusternet.localstorage.StoragePath;
 import io.clusternet.localstorage.TypedFile;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -27,9 +32,27 @@ import org.slf4j.LoggerFactory;
  *       default because refusing turns a restored backup into a node that cannot start, while the
  *       exposure, if any, has already happened either way; hosts that prefer ssh's strictness
  *       choose REFUSE.
+ *   <li>Ownership, as ssh's {@code StrictModes}: the key file and every directory from the
+ *       storage root down to it must be owned by root or by this process's user; anything else
+ *       (a key planted by another user in a root they could write before the first start) is
+ *       {@link StorageException.Reason#UNTRUSTED_OWNER}, naming the path, and nothing is read
+ *       from it or written to it. A directory on that path that group or others can write gets
+ *       the same choice as a loose key file: REPAIR removes their write bits (and warns), REFUSE
+ *       fails with {@code INSECURE_PERMISSIONS}. (The directories clusternet declares are set to
+ *       0700 by {@code ClusternetRoot.create()} at every start anyway; this matters for the
+ *       storage root, whose mode belongs to whoever made it.)
+ *   <li>A read-only file system (a Kubernetes Secret mounted at the key's directory, key mode
+ *       0400): nobody can write it, so write bits there are harmless; the key is loaded, and a
+ *       warning says which mode could not be tightened. A key file there that group or others
+ *       may read is repaired in no way: REPAIR warns, REFUSE refuses.
+ *   <li>A key that is not clamped (32 random bytes, as {@code openssl rand -base64 32} makes) is
+ *       clamped at load, as WireGuard does when it is given one: the device stores and reports
+ *       the clamped form, so comparing against the file's bytes would rewrite the device's key
+ *       at every resync. The public key is the same; the file is left as it is.
  * </ul>
  *
- * <p>Nothing here logs or reports the private key.
+ * <p>Every warning is logged and also returned in {@link NodeKey#warnings()}. Nothing here logs
+ * or reports the private key.
  */
 public final class KeyManager {
   private static final Logger log = LoggerFactory.getLogger(KeyManager.class);
@@ -74,13 +97,17 @@ public final class KeyManager {
    * @throws StorageException naming the key file when it cannot be read ({@code
    *     PERMISSION_DENIED}, {@code IO_ERROR}, ...), is corrupt ({@code MALFORMED_CONTENT}), has
    *     loose permissions under {@link LoosePermissions#REFUSE} ({@code INSECURE_PERMISSIONS}),
-   *     or a new key cannot be written ({@code NO_SPACE}, {@code READ_ONLY}, ...). In every case
-   *     an existing key file is left as it was.
+   *     or a new key cannot be written ({@code NO_SPACE}, {@code READ_ONLY}, ...); naming the
+   *     file or directory when it is owned by another user ({@code UNTRUSTED_OWNER}) or is a
+   *     directory group or others can write under REFUSE, or whose mode cannot be repaired
+   *     ({@code INSECURE_PERMISSIONS}). In every case an existing key file is left as it was.
    */
   public NodeKey loadOrGenerate() throws StorageException {
-    Optional<PrivateKey> existing = load();
+    List<String> warnings = new ArrayList<>();
+    checkDirectories(warnings);
+    Optional<PrivateKey> existing = load(warnings);
     if (existing.isPresent()) {
-      return new NodeKey(existing.get(), X25519.publicKey(existing.get()), false);
+      return new NodeKey(existing.get(), X25519.publicKey(existing.get()), false, warnings);
     }
     PrivateKey key = X25519.generatePrivateKey(random);
     try {
@@ -88,10 +115,10 @@ public final class KeyManager {
     } catch (StorageException e) {
       if (e.reason() != StorageException.Reason.ALREADY_EXISTS) throw e;
       // Another process created it between our read and our write: use theirs.
-      PrivateKey theirs = load().orElseThrow(() -> e);
-      return new NodeKey(theirs, X25519.publicKey(theirs), false);
+      PrivateKey theirs = load(warnings).orElseThrow(() -> e);
+      return new NodeKey(theirs, X25519.publicKey(theirs), false, warnings);
     }
-    NodeKey generated = new NodeKey(key, X25519.publicKey(key), true);
+    NodeKey generated = new NodeKey(key, X25519.publicKey(key), true, warnings);
     log.info("generated a new WireGuard key at {}: public key {}", keyFile.location(),
         generated.publicKey());
     return generated;
@@ -102,15 +129,83 @@ public final class KeyManager {
    * node's identity changes: every peer must learn the new public key.
    */
   public NodeKey regenerate() throws StorageException {
+    List<String> warnings = new ArrayList<>();
+    checkDirectories(warnings);
     PrivateKey key = X25519.generatePrivateKey(random);
     keyFile.write(key);
-    NodeKey generated = new NodeKey(key, X25519.publicKey(key), true);
+    NodeKey generated = new NodeKey(key, X25519.publicKey(key), true, warnings);
     log.warn("replaced the WireGuard key at {} on request: new public key {}",
         keyFile.location(), generated.publicKey());
     return generated;
   }
 
-  private Optional<PrivateKey> load() throws StorageException {
+  /**
+   * The directories from the storage root down to the key file's: owned by root or us, and not
+   * writable by group or others (repaired or refused), else an error naming the directory.
+   */
+  private void checkDirectories(List<String> warnings) throws StorageException {
+    Storage storage = keyFile.storage();
+    List<StoragePath> dirs = new ArrayList<>();
+    for (StoragePath p = keyFile.path().parent(); ; p = p.parent()) {
+      dirs.add(0, p);
+      if (p.isRoot()) break;
+    }
+    for (StoragePath dir : dirs) {
+      Optional<FileSecurity> sec = storage.security(dir);
+      if (sec.isEmpty()) continue;
+      String location = storage.location(dir);
+      FileSecurity s = sec.get();
+      if (!s.trustedOwner()) throw untrusted("directory", location, s);
+      if (s.writableByGroupOrOthers()) {
+        FileMode tightened = FileMode.of(s.mode().bits() & ~0022);
+        if (loosePermissions == LoosePermissions.REFUSE) {
+          throw new StorageException(StorageException.Reason.INSECURE_PERMISSIONS, location,
+              "the WireGuard key's directory " + location + " has mode " + s.mode()
+                  + ", so group or others could replace the key; refusing to use it. Remove "
+                  + "their write permission (for example mode " + tightened + ")");
+        }
+        try {
+          storage.setMode(dir, tightened);
+        } catch (StorageException e) {
+          throw new StorageException(StorageException.Reason.INSECURE_PERMISSIONS, location,
+              "the WireGuard key's directory " + location + " has mode " + s.mode()
+                  + ", so group or others could replace the key, and its mode could not be "
+                  + "changed: " + e.getMessage(), e);
+        }
+        warn(warnings, "the WireGuard key's directory " + location + " had mode " + s.mode()
+            + ", so group or others could have replaced the key; set it to " + tightened);
+      } else if (s.readOnlyFileSystem() && s.mode().grantsGroupOrOthers()) {
+        warn(warnings, "the WireGuard key's directory " + location + " has mode " + s.mode()
+            + " on a read-only file system, so its mode could not be tightened to owner-only; "
+            + "nobody can write there, and the key is used");
+      }
+    }
+  }
+
+  private static StorageException untrusted(String what, String location, FileSecurity s) {
+    return new StorageException(StorageException.Reason.UNTRUSTED_OWNER, location,
+        "the WireGuard key " + what + " " + location + " is owned by uid " + s.ownerUid()
+            + ", neither root nor this process's user (uid " + s.processUid() + "); refusing "
+            + "to use it, as ssh's StrictModes would: another user could have put a key there. "
+            + "Check it, then chown it to root or uid " + s.processUid());
+  }
+
+  private void warn(List<String> warnings, String warning) {
+    log.warn("{}", warning);
+    warnings.add(warning);
+  }
+
+  private Optional<PrivateKey> load(List<String> warnings) throws StorageException {
+    Optional<FileSecurity> security;
+    try {
+      security = keyFile.security();
+    } catch (StorageException e) {
+      if (e.reason() != StorageException.Reason.NOT_FOUND) throw e;
+      security = Optional.empty(); // no key file (yet): read() says so
+    }
+    if (security.isPresent() && !security.get().trustedOwner()) {
+      throw untrusted("file", keyFile.location(), security.get());
+    }
     Optional<PrivateKey> key;
     try {
       key = keyFile.read();
@@ -124,13 +219,42 @@ public final class KeyManager {
       }
       throw e;
     }
-    if (key.isPresent()) checkPermissions();
-    return key;
+    if (key.isEmpty()) return key;
+    checkPermissions(security, warnings);
+    return Optional.of(clamped(key.get()));
   }
 
-  private void checkPermissions() throws StorageException {
-    Optional<FileMode> mode = keyFile.currentMode();
+  /** The key as WireGuard uses it: clamped (a no-op for every key {@code wg genkey} makes). */
+  private PrivateKey clamped(PrivateKey key) {
+    byte[] k = key.toBytes();
+    byte[] c = k.clone();
+    try {
+      X25519.clamp(c);
+      if (java.util.Arrays.equals(k, c)) return key;
+      log.info("the WireGuard key in {} is not clamped; using its clamped form, as WireGuard "
+          + "does (the public key is the same)", keyFile.location());
+      return PrivateKey.fromBytes(c);
+    } catch (io.clusternet.api.crypto.KeyFormatException e) {
+      throw new AssertionError(e); // 32 bytes, and clamping never makes the zero key
+    } finally {
+      java.util.Arrays.fill(k, (byte) 0);
+      java.util.Arrays.fill(c, (byte) 0);
+    }
+  }
+
+  private void checkPermissions(Optional<FileSecurity> security, List<String> warnings)
+      throws StorageException {
+    Optional<FileMode> mode = security.isPresent() ? security.map(FileSecurity::mode)
+        : keyFile.currentMode();
     if (mode.isEmpty() || !mode.get().grantsGroupOrOthers()) return;
+    if (loosePermissions == LoosePermissions.REPAIR
+        && security.map(FileSecurity::readOnlyFileSystem).orElse(false)) {
+      warn(warnings, "the WireGuard key file " + keyFile.location() + " has mode " + mode.get()
+          + ", which grants access beyond its owner, on a read-only file system, so its mode "
+          + "could not be tightened to " + keyFile.mode() + "; the key is used. Set the mode "
+          + "where it comes from (for a Kubernetes Secret: defaultMode 0400)");
+      return;
+    }
     switch (loosePermissions) {
       case REFUSE -> throw new StorageException(StorageException.Reason.INSECURE_PERMISSIONS,
           keyFile.location(), "the WireGuard key file " + keyFile.location() + " has mode "
@@ -138,9 +262,9 @@ public final class KeyManager {
               + "its mode to " + keyFile.mode() + " (and consider the key exposed)");
       case REPAIR -> {
         keyFile.restoreMode();
-        log.warn("the WireGuard key file {} had mode {}, which grants access beyond its owner; "
-            + "set it to {}. The key may have been exposed: consider regenerating it",
-            keyFile.location(), mode.get(), keyFile.mode());
+        warn(warnings, "the WireGuard key file " + keyFile.location() + " had mode " + mode.get()
+            + ", which grants access beyond its owner; set it to " + keyFile.mode()
+            + ". The key may have been exposed: consider regenerating it");
       }
     }
   }
