@@ -13,6 +13,23 @@ public final class KeyGenerators {
   }
 
   /**
+   * 32 bytes that are not a clamped X25519 scalar, as {@code openssl rand -base64 32} makes them
+   * (issue 13 item 6): random, with at least one of the low three bits set, the top bit set or
+   * bit 254 clear.
+   */
+  public static Gen<byte[]> unclampedKeyBytes() {
+    return keyBytes().zip(Gens.ints(0, 2), (k, how) -> {
+      byte[] b = k.clone();
+      switch (how) {
+        case 0 -> b[0] |= 1;
+        case 1 -> b[31] |= (byte) 0x80;
+        default -> b[31] &= (byte) ~0x40;
+      }
+      return b;
+    });
+  }
+
+  /**
    * Text a key parser must survive: arbitrary text up to 70 code points, 44 characters of a
    * base64-ish alphabet, and 64 characters of a hex-ish alphabet.
    */

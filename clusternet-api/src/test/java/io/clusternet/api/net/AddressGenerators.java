@@ -2,7 +2,6 @@ package io.clusternet.api.net;
 
 import io.clusternet.props.Gens;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.stream.Collectors;
 import org.quicktheories.core.Gen;
 
@@ -24,15 +23,51 @@ public final class AddressGenerators {
     return Gens.bytes(16);
   }
 
-  /** Any IPv4 or IPv6 address, half of each. */
-  public static Gen<InetAddress> addresses() {
-    return Gens.anyOf(ipv4Bytes(), ipv6Bytes()).map(AddressGenerators::address);
+  /**
+   * The 16 bytes of an IPv4-mapped IPv6 address, {@code ::ffff:a.b.c.d}, any IPv4 part: IPv6 in
+   * WireGuard, IPv4 to {@code InetAddress.getByAddress} (issue 13 item 10).
+   */
+  public static Gen<byte[]> ipv4MappedBytes() {
+    return ipv4Bytes().map(v4 -> {
+      byte[] b = new byte[16];
+      b[10] = (byte) 0xff;
+      b[11] = (byte) 0xff;
+      System.arraycopy(v4, 0, b, 12, 4);
+      return b;
+    });
   }
 
-  /** Any prefix: an IPv4 or IPv6 address with any length from 0 to its bit count. */
+  /** Any IPv4, IPv6 or IPv4-mapped IPv6 address, a third of each. */
+  public static Gen<InetAddress> addresses() {
+    return Gens.anyOf(ipv4Bytes(), ipv6Bytes(), ipv4MappedBytes())
+        .map(AddressGenerators::address);
+  }
+
+  /**
+   * Any prefix: an IPv4, IPv6 or IPv4-mapped IPv6 address with any length from 0 to its bit
+   * count.
+   */
   public static Gen<IpPrefix> prefixes() {
-    return Gens.anyOf(ipv4Bytes(), ipv6Bytes()).flatMap(bytes -> Gens.ints(0, bytes.length * 8)
-        .map(len -> IpPrefix.of(address(bytes), len)));
+    return Gens.anyOf(ipv4Bytes(), ipv6Bytes(), ipv4MappedBytes())
+        .flatMap(bytes -> Gens.ints(0, bytes.length * 8)
+            .map(len -> IpPrefix.of(address(bytes), len)));
+  }
+
+  /** {@code ::ffff:} forms: mixed ("::ffff:1.2.300.4/128") and all-hex ("::ffff:c000:201/96"). */
+  public static Gen<String> mappedPrefixText() {
+    Gen<String> mixed = dottedQuadPrefixText().zip(Gens.ints(-1, 130),
+        (quadAndLength, len) -> "::ffff:" + quadAndLength.substring(0, quadAndLength.indexOf('/'))
+            + "/" + len);
+    Gen<String> hex = Gens.strings("0123456789abcdef", 1, 4).zip(
+        Gens.strings("0123456789abcdef", 1, 4), Gens.ints(90, 129),
+        (hi, lo, len) -> "::ffff:" + hi + ":" + lo + "/" + len);
+    return Gens.anyOf(mixed, hex);
+  }
+
+  /** Scoped IPv6 literals: "fe80::1%eth0", with empty, numeric and odd zones. */
+  public static Gen<String> scopedText() {
+    return Gens.oneOf("fe80::1", "fe80::", "::ffff:192.0.2.1", "2001:db8::1", "1.2.3.4")
+        .zip(Gens.strings("02eth.-%]:[ ", 0, 8), (a, zone) -> a + "%" + zone);
   }
 
   /** Arbitrary text, up to 50 code points of all of Unicode. */
@@ -50,20 +85,23 @@ public final class AddressGenerators {
   /** Text a prefix parser must survive: arbitrary, prefix alphabet soup, and near-miss quads. */
   public static Gen<String> prefixishText() {
     return Gens.anyOf(anyText(), Gens.strings("0123456789abcdef.:/%", 0, 45),
-        dottedQuadPrefixText());
+        dottedQuadPrefixText(), mappedPrefixText(),
+        scopedText().zip(Gens.ints(-1, 130), (a, len) -> a + "/" + len));
   }
 
-  /** Text an endpoint parser must survive: arbitrary, and endpoint alphabet soup. */
+  /**
+   * Text an endpoint parser must survive: arbitrary, endpoint alphabet soup, and bracketed
+   * IPv4-mapped and scoped addresses with ports.
+   */
   public static Gen<String> endpointishText() {
-    return Gens.anyOf(anyText(), Gens.strings("0123456789abcdef.:[]%", 0, 48));
+    Gen<String> port = Gens.oneOf("1", "51820", "65535", "0", "65536", "", "x");
+    Gen<String> mapped = mappedPrefixText().map(t -> t.substring(0, t.indexOf('/')));
+    return Gens.anyOf(anyText(), Gens.strings("0123456789abcdef.:[]%", 0, 48),
+        Gens.anyOf(mapped, scopedText()).zip(port, (a, p) -> "[" + a + "]:" + p));
   }
 
-  /** The address of 4 or 16 bytes. */
+  /** The address of 4 or 16 bytes; 16 bytes stay IPv6, also when IPv4-mapped. */
   public static InetAddress address(byte[] bytes) {
-    try {
-      return InetAddress.getByAddress(bytes);
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException(e);
-    }
+    return IpAddresses.fromBytes(bytes);
   }
 }

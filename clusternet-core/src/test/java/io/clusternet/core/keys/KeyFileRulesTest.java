@@ -3,12 +3,16 @@ package io.clusternet.core.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.clusternet.api.crypto.KeyGenerators;
 import io.clusternet.api.crypto.PrivateKey;
 import io.clusternet.core.storage.ClusternetRoot;
 import io.clusternet.localstorage.FileMode;
+import io.clusternet.localstorage.InMemoryStorage;
 import io.clusternet.localstorage.StorageException;
 import io.clusternet.localstorage.StorageException.Reason;
 import io.clusternet.testing.Commands;
+import io.clusternet.props.Gens;
+import io.clusternet.props.Props;
 import io.clusternet.testing.Prerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +73,33 @@ class KeyFileRulesTest {
       Commands.Result r = Commands.result("sh", "-c", "wg pubkey < " + keyPath());
       assertThat(r.output().strip()).isEqualTo(key.publicKey().toBase64());
     }
+  }
+
+  /**
+   * Whatever 32 bytes the key file holds (any, and unclamped ones in particular), the loaded key
+   * is their clamped form with the same public key, loading again gives the same, and the file
+   * keeps its bytes.
+   */
+  @Test
+  void anyKeyFileLoadsAsItsClampedFormAndStaysAsItIs() {
+    Props.check(300, Gens.anyOf(KeyGenerators.keyBytes(), KeyGenerators.unclampedKeyBytes()),
+        raw -> {
+          if (java.util.Arrays.equals(raw, new byte[32])) {
+            return; // the all-zero key is no key, a corrupt file (PrivateKeyCodecTest)
+          }
+          PrivateKey asWritten = PrivateKey.fromBytes(raw);
+          ClusternetRoot root = ClusternetRoot.on(InMemoryStorage.create());
+          root.create();
+          root.privateKeyFile().write(asWritten);
+          NodeKey key = KeyManager.of(root.privateKeyFile()).loadOrGenerate();
+          byte[] clamped = raw.clone();
+          X25519.clamp(clamped);
+          assertThat(key.privateKey().toBytes()).isEqualTo(clamped);
+          assertThat(key.publicKey()).isEqualTo(X25519.publicKey(asWritten));
+          assertThat(KeyManager.of(root.privateKeyFile()).loadOrGenerate().privateKey())
+              .isEqualTo(key.privateKey());
+          assertThat(root.privateKeyFile().read()).contains(asWritten);
+        });
   }
 
   /** Issue 13 item 7: a Secret mounted read-only at the key's directory, key mode 0400. */

@@ -13,8 +13,8 @@ import org.quicktheories.core.Gen;
 
 /**
  * Generators of UAPI get replies for the parser's property tests. Each line form is its own
- * method, so that a new form (an IPv4-mapped IPv6 endpoint, say) is one more entry in
- * {@link #peerLines()}.
+ * method, so that a new form is one more entry in {@link #peerLines()} (as {@link
+ * #mappedAndScopedLines()} is).
  */
 public final class UapiGenerators {
   private UapiGenerators() {}
@@ -26,8 +26,28 @@ public final class UapiGenerators {
         "protocol_version=1", "endpoint=192.0.2.1:51820", "endpoint=[::1]:5",
         "last_handshake_time_sec=5", "last_handshake_time_nsec=7", "tx_bytes=1", "rx_bytes=2",
         "persistent_keepalive_interval=25", "allowed_ip=10.0.0.0/8", "errno=0", "errno=-22",
-        "", "x=y", "allowed_ip=::/0"), Gens.strings(30));
+        "", "x=y", "allowed_ip=::/0", "endpoint=[fe80::1%2]:51820",
+        "allowed_ip=::ffff:192.0.2.1/128", "endpoint=[::ffff:192.0.2.1]:51820"),
+        Gens.strings(30), mappedAndScopedLines());
     return Gens.lists(line, 0, 25).map(lines -> String.join("\n", lines) + "\n");
+  }
+
+  /**
+   * Issue 13 items 9 and 10: scoped endpoints as newer wireguard-go prints them ({@code
+   * [fe80::1%2]:51820}), IPv4-mapped allowed IPs and endpoints ({@code ::ffff:192.0.2.1}), and
+   * near misses of each (empty or odd zones, a zone on IPv4, mapped octets out of range).
+   */
+  public static Gen<String> mappedAndScopedLines() {
+    Gen<String> zone = Gens.oneOf("2", "eth0", "wg-underlay.7", "", "%", "]", "2]", "[");
+    Gen<String> scopedHost = Gens.oneOf("fe80::1", "FE80::1", "fe80::", "2001:db8::1",
+        "::ffff:192.0.2.1", "192.0.2.1");
+    Gen<String> scoped = scopedHost.zip(zone, numberText(),
+        (h, z, p) -> "endpoint=[" + h + "%" + z + "]:" + p);
+    Gen<String> mappedEndpoint = dottedQuads().zip(numberText(),
+        (q, p) -> "endpoint=[::ffff:" + q + "]:" + p);
+    Gen<String> mappedAllowed = dottedQuads().zip(numberText(),
+        (q, l) -> "allowed_ip=::ffff:" + q + "/" + l);
+    return Gens.anyOf(scoped, mappedEndpoint, mappedAllowed);
   }
 
   /** Octets and near misses: out of range, leading zeros, empty. */
@@ -89,7 +109,8 @@ public final class UapiGenerators {
             "last_handshake_time_nsec=", "tx_bytes=", "rx_bytes=",
             "persistent_keepalive_interval=", "listen_port=", "fwmark="))
             .zip(numberText(), (k, v) -> k + v),
-        Gens.oneOf("private_key=" + PRIV, "x=y", "public_keyx=1", "endpoint"));
+        Gens.oneOf("private_key=" + PRIV, "x=y", "public_keyx=1", "endpoint"),
+        mappedAndScopedLines());
   }
 
   /**

@@ -186,7 +186,7 @@ public final class WgDeviceCodec {
   }
 
   static Optional<Endpoint> parseSockaddr(byte[] raw) throws NetlinkDecodeException {
-    if (raw.length < 2) throw new NetlinkDecodeException("short sockaddr");
+    if (raw.length < 4) throw new NetlinkDecodeException("short sockaddr"); // family and port
     ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
     int family = Short.toUnsignedInt(b.getShort(0));
     int port = Short.toUnsignedInt(b.order(ByteOrder.BIG_ENDIAN).getShort(2));

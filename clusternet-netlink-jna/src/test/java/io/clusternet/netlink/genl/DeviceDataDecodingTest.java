@@ -10,6 +10,8 @@ import io.clusternet.api.net.IpPrefix;
 import io.clusternet.api.wg.DeviceState;
 import io.clusternet.api.wg.PeerState;
 import io.clusternet.netlink.rtnl.RtnlCodec;
+import io.clusternet.props.Gens;
+import io.clusternet.props.Props;
 import io.clusternet.netlink.wire.MessageBuilder;
 import io.clusternet.netlink.wire.Netlink;
 import io.clusternet.netlink.wire.NetlinkDecodeException;
@@ -142,5 +144,61 @@ class DeviceDataDecodingTest {
     assertThatThrownBy(() -> RtnlCodec.parseRoute(
             NetlinkMessage.split(ByteBuffer.wrap(badDst.finish(1, 0))).get(0)))
         .isInstanceOf(NetlinkDecodeException.class);
+  }
+
+  /**
+   * No unchecked exception ever leaves the decoder, whatever the peers hold (mapped and scoped
+   * addresses, odd families and lengths, any handshake time), and every allowed IP it does decode
+   * keeps the family it was sent with: 16 bytes stay IPv6.
+   */
+  @Test
+  void arbitraryPeersGiveOnlyTheTypedExceptionAndKeepTheirFamily() {
+    Props.check(3000, Gens.lists(GenlGenerators.peers(), 1, 4), peers -> {
+      List<NetlinkMessage> reply;
+      try {
+        MessageBuilder b = new MessageBuilder(0x1d, Netlink.NLM_F_MULTI)
+            .genlHeader(WG_CMD_GET_DEVICE, 1);
+        int nest = b.beginNested(WGDEVICE_A_PEERS);
+        for (int i = 0; i < peers.size(); i++) {
+          GenlGenerators.PeerCase peer = peers.get(i);
+          int p = b.beginNested(0);
+          byte[] key = new byte[32];
+          key[0] = (byte) (i + 1);
+          b.attrBytes(WGPEER_A_PUBLIC_KEY, key);
+          b.attrBytes(WGPEER_A_ENDPOINT, peer.endpoint());
+          b.attrBytes(WGPEER_A_LAST_HANDSHAKE_TIME, peer.handshake());
+          int ips = b.beginNested(WGPEER_A_ALLOWEDIPS);
+          for (GenlGenerators.AllowedIpCase ip : peer.allowedIps()) {
+            int n = b.beginNested(0);
+            b.attrU16(WGALLOWEDIP_A_FAMILY, ip.family());
+            b.attrBytes(WGALLOWEDIP_A_IPADDR, ip.address());
+            b.attrU8(WGALLOWEDIP_A_CIDR_MASK, ip.mask());
+            b.endNested(n);
+          }
+          b.endNested(ips);
+          b.endNested(p);
+        }
+        b.endNested(nest);
+        reply = NetlinkMessage.split(ByteBuffer.wrap(b.finish(1, 0)));
+      } catch (NetlinkDecodeException e) {
+        throw new AssertionError(e);
+      }
+      DeviceState d;
+      try {
+        d = WgDeviceCodec.parseDevice("wg0", reply);
+      } catch (NetlinkDecodeException expected) {
+        return;
+      }
+      assertThat(d.peers()).hasSize(peers.size());
+      for (int i = 0; i < peers.size(); i++) {
+        List<GenlGenerators.AllowedIpCase> sent = peers.get(i).allowedIps();
+        List<IpPrefix> got = d.peers().get(i).allowedIps();
+        assertThat(got).hasSize(sent.size());
+        for (int j = 0; j < sent.size(); j++) {
+          assertThat(got.get(j).addressBytes()).hasSize(sent.get(j).address().length);
+          assertThat(got.get(j).isIpv4()).isEqualTo(sent.get(j).family() == Rtnetlink.AF_INET);
+        }
+      }
+    });
   }
 }
