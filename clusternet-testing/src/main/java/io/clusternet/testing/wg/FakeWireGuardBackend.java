@@ -31,7 +31,9 @@ import java.util.function.Function;
  *   <li>a peer with the device's own public key is silently ignored;
  *   <li>an allowed IP added to one peer is moved away from whichever peer had it;
  *   <li>{@code replaceAllowedIps} replaces, otherwise IPs are added; a new private key removes a
- *       peer with the matching public key.
+ *       peer with the matching public key;
+ *   <li>the private key is kept and reported clamped ({@code curve25519_clamp_secret} in
+ *       {@code set_device}; wireguard-go does the same), whatever bytes were set.
  * </ul>
  *
  * <p>Failure injection in the style of Monogon's {@code fakeWireguard.failNextUpdate}: {@link
@@ -116,9 +118,13 @@ public final class FakeWireGuardBackend implements WireGuardBackend {
     int budget = failure == null ? Integer.MAX_VALUE : failAfterPeers;
     nextFailure = null;
     if (failure != null && budget == 0) throw failure;
-    if (config.privateKey().isPresent() && !config.privateKey().equals(d.privateKey)) {
-      d.privateKey = config.privateKey();
-      d.peers.remove(derive.apply(config.privateKey().get()));
+    if (config.privateKey().isPresent()) {
+      // Like the kernel and wireguard-go: the device keeps (and reports) the clamped key.
+      Optional<PrivateKey> clamped = Optional.of(clamp(config.privateKey().get()));
+      if (!clamped.equals(d.privateKey)) {
+        d.privateKey = clamped;
+        d.peers.remove(derive.apply(clamped.get()));
+      }
     }
     config.listenPort().ifPresent(p -> d.listenPort = p == 0 ? 40000 + name.length() : p);
     config.firewallMark().ifPresent(m -> d.fwmark = m);
@@ -154,5 +160,20 @@ public final class FakeWireGuardBackend implements WireGuardBackend {
   @Override
   public void close() {
     // nothing held
+  }
+
+  /** WireGuard's clamping of a private scalar (RFC 7748), as a device applies it on set. */
+  static PrivateKey clamp(PrivateKey key) {
+    byte[] k = key.toBytes();
+    try {
+      k[0] &= (byte) 248;
+      k[31] &= 127;
+      k[31] |= 64;
+      return PrivateKey.fromBytes(k);
+    } catch (io.clusternet.api.crypto.KeyFormatException e) {
+      throw new AssertionError(e); // clamping never gives the zero key
+    } finally {
+      java.util.Arrays.fill(k, (byte) 0);
+    }
   }
 }
