@@ -23,6 +23,9 @@ import io.clusternet.core.mesh.MeshFollower;
 import io.clusternet.core.mesh.MeshMapper;
 import io.clusternet.core.mesh.NodeInfo;
 import io.clusternet.core.mesh.NodeSource;
+import io.clusternet.core.metrics.MetricsSnapshot;
+import io.clusternet.core.metrics.MicrometerMetrics;
+import io.clusternet.core.metrics.ServiceMetrics;
 import io.clusternet.core.reconcile.Reconciler;
 import io.clusternet.core.storage.ClusternetRoot;
 import io.clusternet.core.userspace.WireGuardGoProcess;
@@ -89,6 +92,7 @@ public final class ClusterNet extends AbstractService {
   private volatile MeshFollower follower;
   private volatile Reconciler reconciler;
   private volatile DeviceWatchdog watchdog;
+  private volatile ServiceMetrics metrics = ServiceMetrics.NONE;
 
   private ClusterNet(ClusterNetConfig config) {
     this.config = config;
@@ -183,6 +187,8 @@ public final class ClusterNet extends AbstractService {
         scheduler, config.resyncPeriod(), Duration.ofMillis(200), Duration.ofSeconds(30),
         config.endpointPolicy(), config.roamingGrace(), config.clock());
     nodes.onChange(reconciler::signal);
+    metrics = config.metrics().bind(this::metricsSnapshot, scheduler, config.resyncPeriod());
+    reconciler.observeRuns(metrics::reconciled);
     reconciler.start();
     if (informer != null) informer.start();
     waitForSyncThenSignal();
@@ -247,6 +253,7 @@ public final class ClusterNet extends AbstractService {
   }
 
   private void tearDown(boolean keep) {
+    metrics.close();
     if (watchdog != null) watchdog.close();
     if (reconciler != null) reconciler.close();
     if (publisher != null) publisher.close();
@@ -254,6 +261,11 @@ public final class ClusterNet extends AbstractService {
     if (informerExecutor != null) informerExecutor.shutdownNow();
     if (device != null) device.tearDown(keep);
     if (ownScheduler && scheduler != null) scheduler.shutdownNow();
+  }
+
+  /** What the meters show, from the status (so the two cannot disagree). */
+  private MetricsSnapshot metricsSnapshot() {
+    return StatusMetrics.of(status(), deviceReads(), informer == null ? 0 : informer.relists());
   }
 
   /** This node's public key (after start). */
@@ -399,8 +411,30 @@ public final class ClusterNet extends AbstractService {
     private Duration deviceRestoreTimeout = Duration.ofSeconds(60);
     private EndpointPolicy endpointPolicy = EndpointPolicy.ROAMING;
     private Duration roamingGrace = EndpointPolicy.DEFAULT_GRACE;
+    private ServiceMetrics.Binder metrics = ServiceMetrics.Binder.NONE;
 
     private Builder() {}
+
+    /**
+     * Optional: a Micrometer registry for the service's meters (Micrometer is an optional
+     * dependency: without this call none of its classes is loaded). The meters, rendered with
+     * Prometheus names (the README's metrics table says more): gauges {@code clusternet_peers},
+     * {@code clusternet_excluded_nodes{reason}}, {@code clusternet_healthy}, {@code
+     * clusternet_device_up}, {@code clusternet_key_published} and {@code
+     * clusternet_informer_synced} (1 or 0); counters {@code clusternet_device_writes_total},
+     * {@code clusternet_device_reads_total}, {@code clusternet_repairs_total} and {@code
+     * clusternet_informer_relists_total}; the timer {@code clusternet_reconcile_seconds{result}}
+     * ({@code success}, {@code failure}); per peer, tagged {@code node} with the node's name
+     * (never a key), {@code clusternet_peer_handshake_age_seconds} (NaN before the first
+     * handshake) and {@code clusternet_peer_receive_bytes_total}, {@code
+     * clusternet_peer_transmit_bytes_total}. Values come from {@link ClusterNet#status()}, read at
+     * most once a second. The meters are added at start and removed at stop (a peer's when it
+     * leaves); a registry holds the meters of one running service. Default: no meters.
+     */
+    public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+      this.metrics = MicrometerMetrics.binder(registry);
+      return this;
+    }
 
     /**
      * Optional: which endpoint a peer already on the device keeps when WireGuard has roamed it
@@ -685,7 +719,7 @@ public final class ClusterNet extends AbstractService {
           clusterCidrs, interfaceAddresses, mtu, persistentKeepalive, resyncPeriod, annotationKey,
           family, includeNodeAddress, minIpv4PodCidrLength, minIpv6PodCidrLength, scheduler,
           clock, keepOnStop, loosePermissions,
-          apiCallTimeout, check, deviceRestoreTimeout, endpointPolicy, roamingGrace));
+          apiCallTimeout, check, deviceRestoreTimeout, endpointPolicy, roamingGrace, metrics));
     }
   }
 }

@@ -8,6 +8,7 @@ import io.clusternet.core.diff.EndpointPolicy;
 import io.clusternet.core.keys.KeyManager;
 import io.clusternet.core.mesh.MeshMapper;
 import io.clusternet.core.mesh.NodeSource;
+import io.clusternet.core.metrics.ServiceMetrics;
 import io.clusternet.core.storage.ClusternetRoot;
 import io.clusternet.core.userspace.WireGuardGoProcess;
 import io.kubernetes.client.openapi.ApiClient;
@@ -53,7 +54,8 @@ record ClusterNetConfig(
     Duration deviceCheckPeriod,
     Duration deviceRestoreTimeout,
     EndpointPolicy endpointPolicy,
-    Duration roamingGrace) {
+    Duration roamingGrace,
+    ServiceMetrics.Binder metrics) {
   ClusterNetConfig {
     clusterCidrs = List.copyOf(clusterCidrs);
     interfaceAddresses = List.copyOf(interfaceAddresses);

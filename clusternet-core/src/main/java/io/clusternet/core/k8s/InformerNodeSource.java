@@ -44,6 +44,8 @@ public final class InformerNodeSource implements NodeSource, AutoCloseable {
   private final Mirror mirror;
   private final java.util.concurrent.atomic.AtomicLong tombstones =
       new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong lists =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * @param client the host's client; its read timeout must be 0 (the informer's watches are long)
@@ -58,11 +60,14 @@ public final class InformerNodeSource implements NodeSource, AutoCloseable {
     CoreV1Api api = new CoreV1Api(client);
     this.factory = new SharedInformerFactory(client, executor, false);
     this.informer = factory.sharedIndexInformerFor(
-        params -> api.listNode()
-            .resourceVersion(params.resourceVersion)
-            .watch(params.watch)
-            .timeoutSeconds(params.timeoutSeconds)
-            .buildCall(null),
+        params -> {
+          if (!Boolean.TRUE.equals(params.watch)) lists.incrementAndGet();
+          return api.listNode()
+              .resourceVersion(params.resourceVersion)
+              .watch(params.watch)
+              .timeoutSeconds(params.timeoutSeconds)
+              .buildCall(null);
+        },
         V1Node.class, V1NodeList.class, 0L, (type, failure) -> listOrWatchFailed(failure));
     this.mirror = new Mirror(() -> informer.getIndexer().list(), informer::hasSynced);
     informer.addEventHandler(new ResourceEventHandler<>() {
@@ -262,6 +267,14 @@ public final class InformerNodeSource implements NodeSource, AutoCloseable {
    */
   public long tombstones() {
     return tombstones.get();
+  }
+
+  /**
+   * How many times the informer listed all Nodes again after its first listing (after a watch
+   * ended with an error, such as 410 Gone, or a listing failed): each list call after the first.
+   */
+  public long relists() {
+    return Math.max(0, lists.get() - 1);
   }
 
   @Override

@@ -77,6 +77,20 @@ public final class Reconciler implements AutoCloseable {
   private volatile DesiredMesh lastApplied; // the mesh the last successful run made true
   private volatile ScheduledFuture<?> resync;
   private volatile ScheduledFuture<?> retry;
+  private volatile RunObserver observer = (nanos, failed, wrote) -> { };
+
+  /** Told about every run (after sync), for metrics. */
+  @FunctionalInterface
+  public interface RunObserver {
+    /**
+     * Called on the run's thread at its end; must return quickly and not throw.
+     *
+     * @param nanos how long the run took
+     * @param failed whether it failed (counted in {@link #failures()})
+     * @param wrote whether it wrote to the device (counted in {@link #writes()})
+     */
+    void ran(long nanos, boolean failed, boolean wrote);
+  }
 
   /** Where each run's desired mesh comes from. */
   @FunctionalInterface
@@ -187,6 +201,18 @@ public final class Reconciler implements AutoCloseable {
     if (closed.get()) return;
     if (!ready.get()) return; // a later signal (sync, resync) brings us back
     runs.incrementAndGet();
+    long start = System.nanoTime();
+    long writesBefore = writes.get();
+    long failuresBefore = failures.get();
+    try {
+      attempt();
+    } finally {
+      observer.ran(System.nanoTime() - start, failures.get() != failuresBefore,
+          writes.get() != writesBefore);
+    }
+  }
+
+  private void attempt() {
     try {
       boolean read = readDevice.getAndSet(false) || held == null;
       DesiredMesh mesh = desired.desired(read);
@@ -245,6 +271,11 @@ public final class Reconciler implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Sets the observer told about every run from now on (replacing the previous one). */
+  public void observeRuns(RunObserver observer) {
+    this.observer = Objects.requireNonNull(observer, "observer");
   }
 
   /** Backend writes attempted so far (one per non-empty plan), counted as each one is sent. */

@@ -1,6 +1,13 @@
 package io.clusternet.core.arch;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -27,6 +34,33 @@ class DependencyRulesTest {
       .that().resideOutsideOfPackage("io.clusternet.core.backoff")
       .should().dependOnClassesThat().resideInAPackage("io.github.resilience4j..")
       .because("the one backoff policy wraps resilience4j in io.clusternet.core.backoff");
+
+  /**
+   * Micrometer is an optional dependency: only MicrometerMetrics uses it, so a host without it
+   * never loads one of its classes. The one exception is the builder's {@code meterRegistry}
+   * parameter, which the next rule pins.
+   */
+  @ArchTest
+  static final ArchRule micrometerOnlyInMicrometerMetrics = noClasses()
+      .that().haveNameNotMatching("io\\.clusternet\\.core\\.metrics\\.MicrometerMetrics(\\$.*)?")
+      .and().doNotHaveFullyQualifiedName("io.clusternet.core.ClusterNet$Builder")
+      .should().dependOnClassesThat().resideInAPackage("io.micrometer..")
+      .because("Micrometer is optional and confined to io.clusternet.core.metrics.MicrometerMetrics");
+
+  @ArchTest
+  static final ArchRule theBuilderOnlyTakesTheRegistry = classes()
+      .that().haveFullyQualifiedName("io.clusternet.core.ClusterNet$Builder")
+      .should(new ArchCondition<JavaClass>("use Micrometer only in meterRegistry(MeterRegistry)") {
+        @Override
+        public void check(JavaClass builder, ConditionEvents events) {
+          for (Dependency d : builder.getDirectDependenciesFromSelf()) {
+            if (d.getTargetClass().getPackageName().startsWith("io.micrometer")
+                && !d.getDescription().contains("ClusterNet$Builder.meterRegistry(")) {
+              events.add(SimpleConditionEvent.violated(d, d.getDescription()));
+            }
+          }
+        }
+      });
 
   @ArchTest
   static final ArchRule noJnaInCore = noClasses()
