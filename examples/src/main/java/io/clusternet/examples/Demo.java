@@ -39,7 +39,35 @@ public final class Demo {
 
   private Demo() {}
 
+  static final String USAGE = """
+      usage: java -jar clusternet-examples.jar demo [--help]
+
+      A real three-node mesh on this machine: an API server (the test kit's), three network
+      namespaces joined by a bridge, one agent JVM per node, a ping matrix over the pod
+      addresses, a node deletion, then a clean-up of everything it made (also on Ctrl-C).
+      Needs root and wireguard-go (./run-demo installs it and builds first). It takes no options.
+
+      Exit codes: 0 every check passed, 1 a check or a step failed, 2 bad usage.
+      """;
+
+  /**
+   * The exit code for {@code args} before the demo starts: 0 after printing the usage for
+   * {@code --help} or {@code -h}, 2 for anything else given, empty to run the demo.
+   */
+  static java.util.OptionalInt usage(String[] args) {
+    if (args.length == 0) return java.util.OptionalInt.empty();
+    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      System.out.print(USAGE);
+      return java.util.OptionalInt.of(0);
+    }
+    System.err.println("error: demo takes no options, not " + String.join(" ", args));
+    System.err.print(USAGE);
+    return java.util.OptionalInt.of(2);
+  }
+
   public static void main(String[] args) throws Exception {
+    java.util.OptionalInt early = usage(args);
+    if (early.isPresent()) System.exit(early.getAsInt());
     Demo demo = new Demo();
     Thread cleanup = new Thread(demo::cleanUp, "demo-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);

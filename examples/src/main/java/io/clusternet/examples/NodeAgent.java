@@ -1,12 +1,14 @@
 package io.clusternet.examples;
 
 import io.clusternet.api.backend.BackendException;
+import io.clusternet.api.net.AddressFormatException;
 import io.clusternet.api.net.InterfaceAddress;
 import io.clusternet.api.net.IpPrefix;
 import io.clusternet.core.ClusterNet;
 import io.clusternet.core.ClusterNetStatus;
 import io.clusternet.core.diff.EndpointPolicy;
 import io.clusternet.core.mesh.MeshMapper;
+import io.clusternet.core.mesh.Untrusted;
 import io.clusternet.core.storage.ClusternetRoot;
 import io.clusternet.core.userspace.WireGuardGoProcess;
 import io.clusternet.netlink.NetlinkLinkBackend;
@@ -14,10 +16,10 @@ import io.clusternet.netlink.NetlinkWireGuardBackend;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
-import java.io.FileReader;
 import java.io.Reader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +48,9 @@ import picocli.CommandLine.Option;
         + "<storage-root>/ephemeral/clusternet/status.txt.",
         "Health (with --health-address): /healthz and /readyz answer 200 \"ok\" or 503 and the "
             + "reason.",
-        "Exit codes: 0 stopped cleanly, 1 failed to start or failed while running, 2 bad usage."})
+        "Stop: SIGTERM or SIGINT stops cleanly (with --keep-on-stop the interface stays).",
+        "Exit codes: 0 stopped cleanly, 1 failed to start or failed while running, 2 bad usage "
+            + "(a flag's value, or an unusable kubeconfig)."})
 public final class NodeAgent implements Callable<Integer> {
   @Option(names = "--kubeconfig", paramLabel = "FILE",
       description = "kubeconfig to use (default: in-cluster config when in a pod, else "
@@ -142,6 +146,12 @@ public final class NodeAgent implements Callable<Integer> {
       description = "print and write the status this often, 0 = never (default: ${DEFAULT-VALUE})")
   int statusInterval;
 
+  @Option(names = "--keep-on-stop",
+      description = "at a stop, leave the interface, its addresses, routes and peers in place "
+          + "(userspace: wireguard-go keeps running), so traffic keeps flowing while a new agent "
+          + "starts and adopts them, as in a rolling update")
+  boolean keepOnStop;
+
   @Option(names = "--health-address", paramLabel = "HOST:PORT|off", defaultValue = "off",
       description = "serve GET /healthz (liveness) and /readyz (readiness) here, such as "
           + "127.0.0.1:9473 (the manifest's); HOST is an IP address, [::1] for IPv6, port 0 "
@@ -149,44 +159,170 @@ public final class NodeAgent implements Callable<Integer> {
   String healthAddress;
 
   public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the agent with {@code args}; returns the exit code (see the usage's footer). */
+  static int run(String[] args) {
     NodeAgent agent = new NodeAgent();
     CommandLine cl = new CommandLine(agent);
-    int code;
     try {
       cl.parseArgs(args);
       if (cl.isUsageHelpRequested()) {
         cl.usage(System.out);
-        return;
+        return 0;
       }
       if (cl.isVersionHelpRequested()) {
         System.out.println("clusternet agent 0.1.0-SNAPSHOT");
-        return;
+        return 0;
       }
+      agent.validate();
       // Before any logger exists.
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", agent.logLevel);
       System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
       System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
-      code = agent.call();
+      return agent.call();
     } catch (CommandLine.ParameterException e) {
       System.err.println("error: " + e.getMessage());
-      e.getCommandLine().usage(System.err);
-      code = 2;
+      System.err.println("(agent --help lists every flag)");
+      return 2;
     } catch (Exception e) {
       System.err.println("error: " + e.getMessage());
-      code = 1;
+      return 1;
     }
-    System.exit(code);
+  }
+
+  private CommandLine.ParameterException usage(String flag, String problem) {
+    return new CommandLine.ParameterException(new CommandLine(this), flag + ": " + problem);
+  }
+
+  private void range(String flag, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw usage(flag, "must be " + min + " to " + max + ", not " + value);
+    }
+  }
+
+  /**
+   * Checks every flag before anything is read or started.
+   *
+   * @throws CommandLine.ParameterException naming the flag and what is wrong with its value
+   */
+  void validate() {
+    if (nodeName != null && nodeName.isBlank()) throw usage("--node-name", "must not be empty");
+    if (iface.isEmpty() || iface.length() > 15 || iface.equals(".") || iface.equals("..")
+        || !iface.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '/' && c != ':')) {
+      throw usage("--interface", "must be 1 to 15 printable characters without '/', ':' or "
+          + "spaces, not " + Untrusted.quote(iface));
+    }
+    if (!List.of("auto", "kernel", "userspace").contains(backend)) {
+      throw usage("--backend", "must be auto, kernel or userspace, not " + Untrusted.quote(backend));
+    }
+    if (roamingGraceSeconds <= 0) {
+      throw usage("--roaming-grace", "must be a positive number of seconds, not "
+          + roamingGraceSeconds);
+    }
+    range("--listen-port", listenPort, 1, 65535);
+    range("--mtu", mtu, 1280, 65535);
+    range("--keepalive", keepalive, 0, 65535);
+    range("--resync", resyncSeconds, 1, 86400);
+    range("--status-interval", statusInterval, 0, 86400);
+    if (minPodCidrLength.size() != 2) {
+      throw usage("--min-pod-cidr-length", "takes two lengths, IPv4 and IPv6, such as 16,48");
+    }
+    range("--min-pod-cidr-length (IPv4)", minPodCidrLength.get(0), 1, 32);
+    range("--min-pod-cidr-length (IPv6)", minPodCidrLength.get(1), 1, 128);
+    for (String c : clusterCidrs) {
+      try {
+        IpPrefix.parse(c);
+      } catch (AddressFormatException | RuntimeException e) {
+        throw usage("--cluster-cidr", e.getMessage());
+      }
+    }
+    for (String a : interfaceAddresses) {
+      try {
+        InterfaceAddress.parse(a);
+      } catch (AddressFormatException | RuntimeException e) {
+        throw usage("--interface-address", e.getMessage());
+      }
+    }
+    if (annotation.isBlank()) throw usage("--annotation", "must not be empty");
+    if (!List.of("error", "warn", "info", "debug", "trace").contains(logLevel)) {
+      throw usage("--log-level", "must be error, warn, info, debug or trace, not "
+          + Untrusted.quote(logLevel));
+    }
+    try {
+      HealthEndpoints.parseAddress(healthAddress);
+    } catch (IllegalArgumentException e) {
+      throw usage("--health-address", e.getMessage());
+    }
+    if (inCluster && kubeconfig != null) {
+      throw usage("--in-cluster", "choose --in-cluster or --kubeconfig, not both");
+    }
   }
 
   private ApiClient client() throws Exception {
     if (inCluster) return ClientBuilder.cluster().build();
-    if (kubeconfig != null) {
-      try (Reader r = new FileReader(kubeconfig.toFile())) {
-        return ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(r)).build();
-      }
-    }
+    if (kubeconfig != null) return fromKubeconfig(kubeconfig, "--kubeconfig " + kubeconfig);
     if (System.getenv("KUBERNETES_SERVICE_HOST") != null) return ClientBuilder.cluster().build();
+    String env = System.getenv("KUBECONFIG");
+    if (env != null && !env.isEmpty() && !env.contains(java.io.File.pathSeparator)) {
+      return fromKubeconfig(Path.of(env), "$KUBECONFIG " + env);
+    }
+    Path home = Path.of(System.getProperty("user.home"), ".kube", "config");
+    if ((env == null || env.isEmpty()) && Files.exists(home)) {
+      return fromKubeconfig(home, "kubeconfig " + home);
+    }
     return ClientBuilder.standard().build();
+  }
+
+  /**
+   * An API client from a kubeconfig file, or a usage error naming {@code source} and what is
+   * wrong: missing, unreadable, empty, not YAML (line and column only: the file holds
+   * credentials, so none of its text is shown), or without a current context and cluster server.
+   */
+  static ApiClient fromKubeconfig(Path file, String source) {
+    CommandLine cl = new CommandLine(new NodeAgent());
+    if (!Files.isRegularFile(file)) {
+      throw new CommandLine.ParameterException(cl, source + ": no such file");
+    }
+    try {
+      if (Files.readString(file).isBlank()) {
+        throw new CommandLine.ParameterException(cl, source + ": is empty, not a kubeconfig");
+      }
+    } catch (java.io.IOException e) {
+      throw new CommandLine.ParameterException(cl, source + ": cannot read it: "
+          + e.getClass().getSimpleName());
+    }
+    KubeConfig config;
+    try (Reader r = Files.newBufferedReader(file)) {
+      config = KubeConfig.loadKubeConfig(r);
+    } catch (java.io.IOException e) {
+      throw new CommandLine.ParameterException(cl, source + ": cannot read it: "
+          + e.getClass().getSimpleName());
+    } catch (RuntimeException e) {
+      // The parser's message quotes the file; keep only its last position (the problem's).
+      java.util.regex.Matcher where = java.util.regex.Pattern
+          .compile("line (\\d+), column (\\d+)").matcher(String.valueOf(e.getMessage()));
+      String at = "";
+      while (where.find()) at = " at line " + where.group(1) + ", column " + where.group(2);
+      throw new CommandLine.ParameterException(cl, source + ": not a kubeconfig: invalid YAML"
+          + at);
+    }
+    if (config == null) {
+      throw new CommandLine.ParameterException(cl, source + ": is empty, not a kubeconfig");
+    }
+    config.setFile(file.toFile());
+    if (config.getCurrentContext() == null || config.getServer() == null) {
+      throw new CommandLine.ParameterException(cl, source + ": not a usable kubeconfig: no "
+          + (config.getCurrentContext() == null ? "current-context"
+              : "cluster server for context " + Untrusted.quote(config.getCurrentContext())));
+    }
+    try {
+      return ClientBuilder.kubeconfig(config).build();
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new CommandLine.ParameterException(cl, source + ": not a usable kubeconfig: "
+          + e.getClass().getSimpleName());
+    }
   }
 
   private static Path namespacePath(String netns) {
@@ -198,25 +334,8 @@ public final class NodeAgent implements Callable<Integer> {
     String node = nodeName != null ? nodeName
         : Optional.ofNullable(System.getenv("NODE_NAME"))
             .orElse(InetAddress.getLocalHost().getHostName());
-    if (!List.of("auto", "kernel", "userspace").contains(backend)) {
-      throw new CommandLine.ParameterException(new CommandLine(this),
-          "--backend must be auto, kernel or userspace, not " + backend);
-    }
-    if (roamingGraceSeconds <= 0) {
-      throw new CommandLine.ParameterException(new CommandLine(this),
-          "--roaming-grace must be a positive number of seconds, not " + roamingGraceSeconds);
-    }
-    if (minPodCidrLength.size() != 2) {
-      throw new CommandLine.ParameterException(new CommandLine(this),
-          "--min-pod-cidr-length takes two lengths, IPv4 and IPv6, such as 16,48");
-    }
-    Optional<InetSocketAddress> health;
-    try {
-      health = HealthEndpoints.parseAddress(healthAddress);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(new CommandLine(this),
-          "--health-address: " + e.getMessage());
-    }
+    validate();
+    Optional<InetSocketAddress> health = HealthEndpoints.parseAddress(healthAddress);
     ClusterNet.Builder b = ClusterNet.builder()
         .nodeName(node)
         .kubernetes(client())
@@ -230,7 +349,8 @@ public final class NodeAgent implements Callable<Integer> {
         .roamingGrace(Duration.ofSeconds(roamingGraceSeconds))
         .annotationKey(annotation)
         .addressFamily(family)
-        .minimumPodCidrLength(minPodCidrLength.get(0), minPodCidrLength.get(1));
+        .minimumPodCidrLength(minPodCidrLength.get(0), minPodCidrLength.get(1))
+        .keepOnStop(keepOnStop);
     for (String c : clusterCidrs) b.clusterCidr(IpPrefix.parse(c));
     for (String a : interfaceAddresses) b.interfaceAddress(InterfaceAddress.parse(a));
     Optional<Path> ns = Optional.ofNullable(netns).map(NodeAgent::namespacePath);
@@ -279,6 +399,15 @@ public final class NodeAgent implements Callable<Integer> {
           + ":" + bound.getPort() + " (/healthz, /readyz)");
     }
     HealthEndpoints served = endpoints;
+    // SIGTERM (the kubelet, docker stop) and SIGINT (Ctrl-C) are a clean stop: exit 0, not the
+    // JVM's 128 + signal. Any other exit still stops the service in the shutdown hook.
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    for (String signal : List.of("TERM", "INT")) {
+      sun.misc.Signal.handle(new sun.misc.Signal(signal), sig -> {
+        stopRequested.countDown();
+        net.stopAsync();
+      });
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       net.stopAsync();
@@ -294,6 +423,11 @@ public final class NodeAgent implements Callable<Integer> {
     try {
       net.awaitRunning();
     } catch (IllegalStateException e) {
+      if (net.state() != com.google.common.util.concurrent.Service.State.FAILED) {
+        System.out.println("clusternet stopped while starting");
+        if (served != null) served.close();
+        return 0;
+      }
       Throwable cause = net.failureCause();
       System.err.println("error: clusternet failed to start: " + cause.getMessage());
       return 1;
@@ -311,11 +445,21 @@ public final class NodeAgent implements Callable<Integer> {
         } catch (Exception e) {
           System.err.println("warning: writing the status file: " + e.getMessage());
         }
-        Thread.sleep(statusInterval * 1000L);
+        stopRequested.await(statusInterval, java.util.concurrent.TimeUnit.SECONDS);
       } else {
-        Thread.sleep(1000);
+        stopRequested.await(1, java.util.concurrent.TimeUnit.SECONDS);
       }
     }
+    try {
+      net.awaitTerminated(java.time.Duration.ofSeconds(15));
+    } catch (java.util.concurrent.TimeoutException | IllegalStateException e) {
+      // FAILED is reported below; a stop that hangs is reported here
+      if (net.state() != com.google.common.util.concurrent.Service.State.FAILED) {
+        System.err.println("error: clusternet did not stop within 15 s");
+        return 1;
+      }
+    }
+    if (served != null) served.close();
     if (net.state() == com.google.common.util.concurrent.Service.State.FAILED) {
       System.err.println("error: clusternet failed: " + net.failureCause().getMessage());
       return 1;
