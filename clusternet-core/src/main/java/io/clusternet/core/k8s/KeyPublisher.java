@@ -3,6 +3,7 @@ package io.clusternet.core.k8s;
 import io.clusternet.api.crypto.PublicKey;
 import io.clusternet.core.backoff.Backoff;
 import io.clusternet.core.mesh.NodeInfo;
+import io.clusternet.core.mesh.Untrusted;
 import io.kubernetes.client.openapi.ApiClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -195,7 +196,10 @@ public final class KeyPublisher implements AutoCloseable {
     schedule(hold, true);
   }
 
-  /** One line, at most 300 characters: API messages carry server text (untrusted). */
+  /**
+   * One line of at most 300 characters plus a cut note: API messages carry server text, made safe
+   * as every untrusted value is ({@link Untrusted#lineSafe}).
+   */
   static String describe(Exception e) {
     String text;
     if (e instanceof io.kubernetes.client.openapi.ApiException a) {
@@ -205,10 +209,7 @@ public final class KeyPublisher implements AutoCloseable {
     } else {
       text = String.valueOf(e.getMessage());
     }
-    StringBuilder b = new StringBuilder();
-    text.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? ' ' : c));
-    String line = b.toString().strip();
-    return line.length() <= 300 ? line : line.substring(0, 300) + "…";
+    return Untrusted.lineSafe(text.strip(), 300);
   }
 
   /** A key from the API server as it may be shown: base64 characters only, at most 44. */
