@@ -1,24 +1,17 @@
 package io.clusternet.core;
 
 import com.google.common.util.concurrent.AbstractService;
-import io.clusternet.api.backend.BackendException;
 import io.clusternet.api.backend.LinkBackend;
 import io.clusternet.api.backend.WireGuardBackend;
 import io.clusternet.api.crypto.PublicKey;
-import io.clusternet.api.net.AddressFormatException;
 import io.clusternet.api.net.InterfaceAddress;
 import io.clusternet.api.net.IpPrefix;
-import io.clusternet.api.wg.DeviceState;
-import io.clusternet.api.wg.PeerState;
 import io.clusternet.core.backend.WireGuardBackends;
 import io.clusternet.core.diff.EndpointPolicy;
-import io.clusternet.core.diff.EndpointRule;
 import io.clusternet.core.k8s.InformerNodeSource;
 import io.clusternet.core.k8s.KeyPublisher;
 import io.clusternet.core.keys.KeyManager;
 import io.clusternet.core.keys.NodeKey;
-import io.clusternet.core.mesh.DesiredMesh;
-import io.clusternet.core.mesh.DesiredPeer;
 import io.clusternet.core.mesh.MeshFollower;
 import io.clusternet.core.mesh.MeshMapper;
 import io.clusternet.core.mesh.NodeInfo;
@@ -32,10 +25,7 @@ import io.clusternet.core.userspace.WireGuardGoProcess;
 import io.kubernetes.client.openapi.ApiClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -100,6 +90,11 @@ public final class ClusterNet extends AbstractService {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** The configuration this service was built with (for tests). */
+  ClusterNetConfig config() {
+    return config;
   }
 
   private String serviceName() {
@@ -180,7 +175,8 @@ public final class ClusterNet extends AbstractService {
       informer = new InformerNodeSource(config.apiClient(), informerExecutor);
       nodes = informer;
     }
-    follower = new MeshFollower(config.nodeName(), nodes, this::mappingConfig, this::observeSelf,
+    follower = new MeshFollower(config.nodeName(), nodes,
+        all -> config.mappingConfig(key.publicKey(), all), this::observeSelf,
         () -> reconciler.resyncAfter(Duration.ofMillis(200)));
     reconciler = new Reconciler(config.interfaceName(), device.wireGuard(), follower::desired,
         nodes::hasSynced, Optional.of(key.privateKey()), OptionalInt.of(config.listenPort()),
@@ -211,28 +207,6 @@ public final class ClusterNet extends AbstractService {
   private boolean isRunningOrStarting() {
     State s = state();
     return s == State.RUNNING || s == State.STARTING;
-  }
-
-  /** The mapping configuration, which depends on our own node's pod CIDRs. */
-  private MeshMapper.Config mappingConfig(Collection<NodeInfo> all) {
-    List<IpPrefix> own = new ArrayList<>();
-    List<String> ownIps = List.of();
-    for (NodeInfo n : all) {
-      if (!n.name().equals(config.nodeName())) continue;
-      ownIps = n.internalIps();
-      for (String c : n.podCidrs()) {
-        try {
-          own.add(IpPrefix.parse(c.strip()));
-        } catch (AddressFormatException e) {
-          log.warn("{}: our own pod CIDR {} does not parse", config.nodeName(),
-              io.clusternet.core.mesh.Untrusted.quote(c));
-        }
-      }
-    }
-    return new MeshMapper.Config(config.nodeName(), key.publicKey(), own,
-        config.annotationKey(), config.listenPort(), config.family(),
-        config.includeNodeAddress(), config.persistentKeepalive(), config.clusterCidrs(),
-        config.minIpv4PodCidrLength(), config.minIpv6PodCidrLength(), ownIps);
   }
 
   /** Our Node does not show our key (someone changed it, or the cache lags our own patch). */
@@ -301,79 +275,14 @@ public final class ClusterNet extends AbstractService {
 
   /** The health flags. */
   public ClusterNetStatus.Health health() {
-    List<String> problems = watchdog == null ? List.of() : watchdog.problems();
-    boolean deviceUp;
-    try {
-      deviceUp = device != null && problems.isEmpty()
-          && device.wireGuard().device(config.interfaceName()).isPresent();
-    } catch (BackendException e) {
-      deviceUp = false;
-    }
-    Optional<String> error = problems.isEmpty() ? Optional.empty()
-        : Optional.of("device: " + String.join("; ", problems));
-    if (error.isEmpty() && reconciler != null) {
-      error = reconciler.lastFailure().map(Throwable::getMessage);
-    }
-    Optional<String> sourceProblem = nodes == null ? Optional.empty() : nodes.problem();
-    if (error.isEmpty()) error = sourceProblem;
-    if (error.isEmpty() && publisher != null) error = publisher.problem();
-    if (error.isEmpty() && publisher != null) error = publisher.notice();
-    return new ClusterNetStatus.Health(state() == State.RUNNING,
-        nodes != null && nodes.hasSynced() && sourceProblem.isEmpty(), deviceUp, publisher != null && publisher.published(),
-        error);
+    return StatusReport.health(config, state() == State.RUNNING, device, watchdog, reconciler,
+        nodes, publisher);
   }
 
   /** A snapshot: peers with handshake age and transfer, excluded nodes with reasons. */
   public ClusterNetStatus status() {
-    DesiredMesh mesh = follower == null
-        ? new DesiredMesh(new java.util.TreeMap<>(), List.of()) : follower.current();
-    List<ClusterNetStatus.Peer> peers = new ArrayList<>();
-    Instant now = config.clock().instant();
-    try {
-      Optional<DeviceState> state = device == null ? Optional.empty()
-          : device.wireGuard().device(config.interfaceName());
-      if (state.isPresent()) {
-        for (PeerState p : state.get().peers()) {
-          DesiredPeer d = mesh.peers().get(p.publicKey());
-          peers.add(new ClusterNetStatus.Peer(Optional.ofNullable(d).map(DesiredPeer::nodeName),
-              p.publicKey(), p.endpoint(), p.allowedIps(),
-              p.lastHandshake().map(h -> Duration.between(h, now).isNegative() ? Duration.ZERO
-                  : Duration.between(h, now)), p.receiveBytes(), p.transmitBytes(),
-              note(d, p, now)));
-        }
-      }
-    } catch (BackendException e) {
-      log.debug("{}: status: {}", config.nodeName(), e.getMessage());
-    }
-    peers.sort(Comparator.comparing((ClusterNetStatus.Peer p) -> p.nodeName().orElse("~"))
-        .thenComparing(ClusterNetStatus.Peer::publicKey));
-    String mode = device == null ? "host-provided" : device.mode();
-    return new ClusterNetStatus(config.nodeName(), config.interfaceName(), mode,
-        key == null ? null : key.publicKey(), config.listenPort(), health(), peers,
-        mesh.excluded(), backendWrites(), repairs());
-  }
-
-  /**
-   * The mapping's note for a peer, and whether the device's endpoint is a roamed one (another
-   * than its node's configured endpoint) with what the policy does about it.
-   */
-  private Optional<String> note(DesiredPeer d, PeerState p, Instant now) {
-    if (d == null) return Optional.empty();
-    Optional<String> roamed = Optional.empty();
-    if (p.endpoint().isPresent() && !p.endpoint().get().equals(d.endpoint())) {
-      boolean kept = new EndpointRule(config.endpointPolicy(), config.roamingGrace(), now)
-          .keepsRoamed(d.endpoint(), p);
-      roamed = Optional.of("endpoint roamed from the configured " + d.endpoint() + (kept
-          ? ", kept while the latest handshake is at most "
-              + config.roamingGrace().toSeconds() + " s old (endpoint policy ROAMING)"
-          : ", the configured one is written back at the next resync (endpoint policy "
-              + config.endpointPolicy() + (config.endpointPolicy() == EndpointPolicy.ROAMING
-                  ? ", the handshake is stale or missing)" : ")")));
-    }
-    if (d.note().isPresent() && roamed.isPresent()) {
-      return Optional.of(d.note().get() + "; " + roamed.get());
-    }
-    return d.note().isPresent() ? d.note() : roamed;
+    return StatusReport.status(config, health(), key, device, follower, backendWrites(),
+        repairs());
   }
 
   /**
@@ -715,7 +624,8 @@ public final class ClusterNet extends AbstractService {
           : (resyncPeriod.compareTo(Duration.ofSeconds(2)) < 0 ? resyncPeriod
               : Duration.ofSeconds(2));
       return new ClusterNet(new ClusterNetConfig(nodeName, apiClient, storageRoot, storage,
-          wireGuard, links, daemon, nodeSource, namespace, interfaceName, listenPort,
+          wireGuard, links, daemon == null ? null : daemon.copy(), nodeSource, namespace,
+          interfaceName, listenPort,
           clusterCidrs, interfaceAddresses, mtu, persistentKeepalive, resyncPeriod, annotationKey,
           family, includeNodeAddress, minIpv4PodCidrLength, minIpv6PodCidrLength, scheduler,
           clock, keepOnStop, loosePermissions,

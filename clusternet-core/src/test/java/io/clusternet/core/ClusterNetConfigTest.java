@@ -6,6 +6,7 @@ import io.clusternet.api.net.IpPrefix;
 import io.clusternet.core.ClusterNetIncrementalTest.CountingSource;
 import io.clusternet.core.keys.X25519;
 import io.clusternet.core.mesh.NodeInfo;
+import io.clusternet.core.userspace.WireGuardGoProcess;
 import io.clusternet.testing.k8s.FakeApiServer;
 import io.clusternet.testing.wg.FakeWireGuardBackend;
 import io.kubernetes.client.util.ClientBuilder;
@@ -52,5 +53,19 @@ class ClusterNetConfigTest {
         net.stopAsync().awaitTerminated();
       }
     }
+  }
+
+  @Test
+  void theDaemonSettingsAreCopiedToo() {
+    WireGuardGoProcess.Builder daemon = WireGuardGoProcess.builder("clusternet")
+        .socketDirectory(tmp.resolve("a"));
+    ClusterNet net = ClusterNet.builder()
+        .nodeName("n0")
+        .kubernetes(new ClientBuilder().setBasePath("http://127.0.0.1:1").build())
+        .storageRoot(tmp.resolve("state"))
+        .userspace(daemon)
+        .build();
+    daemon.socketDirectory(tmp.resolve("b"));
+    assertThat(net.config().daemon().effectiveSocketDirectory()).isEqualTo(tmp.resolve("a"));
   }
 }

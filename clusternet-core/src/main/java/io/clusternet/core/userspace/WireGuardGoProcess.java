@@ -145,6 +145,21 @@ public final class WireGuardGoProcess implements AutoCloseable {
       this.interfaceName = interfaceName;
     }
 
+    /**
+     * A new builder with this one's settings, so later changes to either do not reach the other
+     * ({@link io.clusternet.core.ClusterNet.Builder#build()} keeps a copy).
+     */
+    public Builder copy() {
+      Builder b = new Builder(interfaceName);
+      b.networkNamespace = networkNamespace;
+      b.socketDirectory = socketDirectory;
+      b.executable = executable;
+      b.logLevel = logLevel;
+      b.startTimeout = startTimeout;
+      b.logFile = logFile;
+      return b;
+    }
+
     /** The interface this daemon will serve. */
     public String interfaceName() {
       return interfaceName;

@@ -1,0 +1,112 @@
+package io.clusternet.core;
+
+import io.clusternet.api.backend.BackendException;
+import io.clusternet.api.wg.DeviceState;
+import io.clusternet.api.wg.PeerState;
+import io.clusternet.core.diff.EndpointPolicy;
+import io.clusternet.core.diff.EndpointRule;
+import io.clusternet.core.k8s.KeyPublisher;
+import io.clusternet.core.keys.NodeKey;
+import io.clusternet.core.mesh.DesiredMesh;
+import io.clusternet.core.mesh.DesiredPeer;
+import io.clusternet.core.mesh.MeshFollower;
+import io.clusternet.core.mesh.NodeSource;
+import io.clusternet.core.reconcile.Reconciler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Assembles {@link ClusterNet#health()} and {@link ClusterNet#status()} from the service's parts
+ * (each may be {@code null} before start or after a failed one). Reads the device once per call.
+ */
+final class StatusReport {
+  private static final Logger log = LoggerFactory.getLogger(StatusReport.class);
+
+  private StatusReport() {}
+
+  static ClusterNetStatus.Health health(ClusterNetConfig config, boolean running,
+      DeviceSetup device, DeviceWatchdog watchdog, Reconciler reconciler, NodeSource nodes,
+      KeyPublisher publisher) {
+    List<String> problems = watchdog == null ? List.of() : watchdog.problems();
+    boolean deviceUp;
+    try {
+      deviceUp = device != null && problems.isEmpty()
+          && device.wireGuard().device(config.interfaceName()).isPresent();
+    } catch (BackendException e) {
+      deviceUp = false;
+    }
+    Optional<String> error = problems.isEmpty() ? Optional.empty()
+        : Optional.of("device: " + String.join("; ", problems));
+    if (error.isEmpty() && reconciler != null) {
+      error = reconciler.lastFailure().map(Throwable::getMessage);
+    }
+    Optional<String> sourceProblem = nodes == null ? Optional.empty() : nodes.problem();
+    if (error.isEmpty()) error = sourceProblem;
+    if (error.isEmpty() && publisher != null) error = publisher.problem();
+    if (error.isEmpty() && publisher != null) error = publisher.notice();
+    return new ClusterNetStatus.Health(running,
+        nodes != null && nodes.hasSynced() && sourceProblem.isEmpty(), deviceUp,
+        publisher != null && publisher.published(), error);
+  }
+
+  static ClusterNetStatus status(ClusterNetConfig config, ClusterNetStatus.Health health,
+      NodeKey key, DeviceSetup device, MeshFollower follower, long writes, long repairs) {
+    DesiredMesh mesh = follower == null
+        ? new DesiredMesh(new TreeMap<>(), List.of()) : follower.current();
+    List<ClusterNetStatus.Peer> peers = new ArrayList<>();
+    Instant now = config.clock().instant();
+    try {
+      Optional<DeviceState> state = device == null ? Optional.empty()
+          : device.wireGuard().device(config.interfaceName());
+      if (state.isPresent()) {
+        for (PeerState p : state.get().peers()) {
+          DesiredPeer d = mesh.peers().get(p.publicKey());
+          peers.add(new ClusterNetStatus.Peer(Optional.ofNullable(d).map(DesiredPeer::nodeName),
+              p.publicKey(), p.endpoint(), p.allowedIps(),
+              p.lastHandshake().map(h -> Duration.between(h, now).isNegative() ? Duration.ZERO
+                  : Duration.between(h, now)), p.receiveBytes(), p.transmitBytes(),
+              note(config, d, p, now)));
+        }
+      }
+    } catch (BackendException e) {
+      log.debug("{}: status: {}", config.nodeName(), e.getMessage());
+    }
+    peers.sort(Comparator.comparing((ClusterNetStatus.Peer p) -> p.nodeName().orElse("~"))
+        .thenComparing(ClusterNetStatus.Peer::publicKey));
+    String mode = device == null ? "host-provided" : device.mode();
+    return new ClusterNetStatus(config.nodeName(), config.interfaceName(), mode,
+        key == null ? null : key.publicKey(), config.listenPort(), health, peers,
+        mesh.excluded(), writes, repairs);
+  }
+
+  /**
+   * The mapping's note for a peer, and whether the device's endpoint is a roamed one (another
+   * than its node's configured endpoint) with what the policy does about it.
+   */
+  private static Optional<String> note(ClusterNetConfig config, DesiredPeer d, PeerState p,
+      Instant now) {
+    if (d == null) return Optional.empty();
+    Optional<String> roamed = Optional.empty();
+    if (p.endpoint().isPresent() && !p.endpoint().get().equals(d.endpoint())) {
+      boolean kept = new EndpointRule(config.endpointPolicy(), config.roamingGrace(), now)
+          .keepsRoamed(d.endpoint(), p);
+      roamed = Optional.of("endpoint roamed from the configured " + d.endpoint() + (kept
+          ? ", kept while the latest handshake is at most "
+              + config.roamingGrace().toSeconds() + " s old (endpoint policy ROAMING)"
+          : ", the configured one is written back at the next resync (endpoint policy "
+              + config.endpointPolicy() + (config.endpointPolicy() == EndpointPolicy.ROAMING
+                  ? ", the handshake is stale or missing)" : ")")));
+    }
+    if (d.note().isPresent() && roamed.isPresent()) {
+      return Optional.of(d.note().get() + "; " + roamed.get());
+    }
+    return d.note().isPresent() ? d.note() : roamed;
+  }
+}
