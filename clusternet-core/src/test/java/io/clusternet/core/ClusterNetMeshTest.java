@@ -4,7 +4,6 @@ import static io.clusternet.core.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusternet.api.crypto.PublicKey;
-import io.clusternet.api.net.InterfaceAddress;
 import io.clusternet.api.net.IpPrefix;
 import io.clusternet.api.wg.DeviceConfig;
 import io.clusternet.api.wg.PeerConfig;
@@ -12,19 +11,11 @@ import io.clusternet.api.wg.PeerState;
 import io.clusternet.core.keys.X25519;
 import io.clusternet.core.mesh.Exclusion;
 import io.clusternet.core.userspace.UapiWireGuardBackend;
-import io.clusternet.core.userspace.WireGuardGoProcess;
-import io.clusternet.netlink.NetlinkLinkBackend;
-import io.clusternet.testing.NetworkNamespace;
-import io.clusternet.testing.Prerequisites;
-import io.clusternet.testing.Underlay;
 import io.clusternet.testing.k8s.FakeApiServer;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,81 +35,45 @@ class ClusterNetMeshTest {
   static final Duration WAIT = Duration.ofSeconds(30);
 
   @TempDir Path tmp;
-  final String tag = HexFormat.of().formatHex(new SecureRandom().generateSeed(2));
   FakeApiServer api;
-  Underlay underlay;
-  final List<NetworkNamespace> ns = new ArrayList<>();
-  final List<NetlinkLinkBackend> links = new ArrayList<>();
-  final List<ClusterNet> nets = new ArrayList<>();
-  final UapiWireGuardBackend uapi = UapiWireGuardBackend.create();
-
-  String iface(int i) {
-    return "cm" + tag + "n" + i;
-  }
+  NamespaceNodes nodes;
 
   @AfterEach
   void cleanUp() throws Exception {
-    for (ClusterNet n : nets) {
-      try {
-        n.stopAsync().awaitTerminated();
-      } catch (IllegalStateException failedBefore) {
-        // already failed; its start cleaned up after itself
-      }
-    }
-    for (NetlinkLinkBackend l : links) l.close();
-    for (NetworkNamespace n : ns) n.close();
-    if (underlay != null) underlay.close();
+    if (nodes != null) nodes.close();
     if (api != null) api.close();
-  }
-
-  Set<String> peerNodes(int i) {
-    return nets.get(i).status().peers().stream().map(p -> p.nodeName().orElse("stray"))
-        .collect(Collectors.toSet());
   }
 
   static String newKey() {
     return X25519.publicKey(X25519.generatePrivateKey()).toBase64();
   }
 
+  Set<String> peerNodes(int i) {
+    return nodes.peerNodes(i);
+  }
+
   Set<PublicKey> peerKeys(int i) throws Exception {
-    return uapi.device(iface(i)).orElseThrow().peers().stream().map(PeerState::publicKey)
-        .collect(Collectors.toSet());
+    return nodes.peerKeys(i);
   }
 
   boolean ping(int from, int to) throws Exception {
-    return ns.get(from).reaches("10.244." + to + ".1", 5);
+    return nodes.ping(from, to);
   }
 
   @Test
   void threeNodesConvergePingAndFollowTheCluster() throws Exception {
-    Prerequisites.requireRoot("network namespaces, wireguard-go, rtnetlink");
-    Prerequisites.require(Prerequisites.onPath("wireguard-go"), "wireguard-go");
+    nodes = NamespaceNodes.create("cm", NODES);
     api = FakeApiServer.startOnRandomPort();
     ApiClient client = new ClientBuilder().setBasePath(api.url()).build();
-    underlay = Underlay.create();
     for (int i = 0; i < NODES; i++) {
-      NetworkNamespace n = NetworkNamespace.create("cnm-n" + i);
-      ns.add(n);
-      underlay.attach(n, "192.0.2." + (i + 1) + "/24");
-      api.createNode("n" + i, "192.0.2." + (i + 1), List.of("10.244." + i + ".0/24"), null);
-      links.add(NetlinkLinkBackend.openIn(Path.of("/var/run/netns", n.name())));
+      api.createNode("n" + i, NamespaceNodes.address(i), List.of(NamespaceNodes.podCidr(i)), null);
     }
     for (int i = 0; i < NODES; i++) {
-      ClusterNet net = ClusterNet.builder()
-          .nodeName("n" + i)
-          .kubernetes(client)
-          .storageRoot(tmp.resolve("n" + i))
-          .interfaceName(iface(i))
-          .userspace(WireGuardGoProcess.builder(iface(i)).networkNamespace(ns.get(i).name()))
-          .linkBackend(links.get(i))
-          .interfaceAddress(InterfaceAddress.parse("10.244." + i + ".1/32"))
-          .clusterCidr(IpPrefix.parse("10.244.0.0/16"))
-          .resyncPeriod(Duration.ofSeconds(1))
-          .build();
-      nets.add(net);
-      net.startAsync();
+      nodes.start(nodes.builder(i, "n" + i, client, tmp.resolve("n" + i)));
     }
-    for (ClusterNet net : nets) net.awaitRunning();
+    nodes.awaitRunning();
+    List<ClusterNet> nets = nodes.nets();
+    UapiWireGuardBackend uapi = nodes.uapi();
 
     // Converged: every node has the other two as peers, and pod addresses ping across.
     for (int i = 0; i < NODES; i++) {
@@ -194,14 +149,14 @@ class ClusterNetMeshTest {
     ClusterNetStatus status0 = nets.get(0).status();
     assertThat(status0.excluded()).filteredOn(e -> e.nodeName().equals("twin"))
         .singleElement().extracting(Exclusion::detail).asString().contains("n0 (this node)");
-    PeerState ll = uapi.device(iface(0)).orElseThrow()
+    PeerState ll = uapi.device(nodes.iface(0)).orElseThrow()
         .peer(PublicKey.fromBase64(llKey)).orElseThrow();
     assertThat(ll.endpoint().orElseThrow().toString()).isEqualTo("169.254.1.10:51820");
     for (int i = 0; i < 2; i++) { // the real devices have no peer for a refused node
       Set<PublicKey> keys = peerKeys(i);
       for (String k : refused) assertThat(keys).doesNotContain(PublicKey.fromBase64(k));
     }
-    assertThat(uapi.device(iface(0)).orElseThrow().peer(PublicKey.fromBase64(laterKey))
+    assertThat(uapi.device(nodes.iface(0)).orElseThrow().peer(PublicKey.fromBase64(laterKey))
         .orElseThrow().allowedIps()).extracting(Object::toString)
         .containsExactlyInAnyOrder("10.244.92.0/24", "fd00:92::/64");
     String text = status0.format();
@@ -230,7 +185,7 @@ class ClusterNetMeshTest {
 
     // A stray peer added by hand is removed at the next resync.
     PublicKey stray = X25519.publicKey(X25519.generatePrivateKey());
-    uapi.configure(iface(1), DeviceConfig.builder().peer(PeerConfig.builder(stray)
+    uapi.configure(nodes.iface(1), DeviceConfig.builder().peer(PeerConfig.builder(stray)
         .allowedIp(IpPrefix.parse("10.250.0.0/24")).build()).build());
     assertThat(peerKeys(1)).contains(stray);
     await("stray removed", WAIT, () -> {
@@ -248,10 +203,10 @@ class ClusterNetMeshTest {
     assertThat(ping(0, 1)).isTrue();
 
     // Stopping removes what each service owns: daemons, addresses, routes.
-    for (ClusterNet net : nets) net.stopAsync().awaitTerminated();
+    nodes.stopServices();
     for (int i = 0; i < NODES; i++) {
-      assertThat(uapi.device(iface(i))).isEmpty();
-      assertThat(links.get(i).routes(ClusterNet.ROUTE_PROTOCOL)).isEmpty();
+      assertThat(uapi.device(nodes.iface(i))).isEmpty();
+      assertThat(nodes.links(i).routes(ClusterNet.ROUTE_PROTOCOL)).isEmpty();
     }
   }
 }

@@ -5,30 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusternet.api.crypto.PublicKey;
 import io.clusternet.api.net.Endpoint;
-import io.clusternet.api.net.InterfaceAddress;
-import io.clusternet.api.net.IpPrefix;
 import io.clusternet.api.wg.DeviceConfig;
 import io.clusternet.api.wg.PeerConfig;
 import io.clusternet.api.wg.PeerState;
 import io.clusternet.core.diff.EndpointPolicy;
 import io.clusternet.core.userspace.UapiWireGuardBackend;
-import io.clusternet.core.userspace.WireGuardGoProcess;
-import io.clusternet.netlink.NetlinkLinkBackend;
-import io.clusternet.testing.NetworkNamespace;
-import io.clusternet.testing.Prerequisites;
-import io.clusternet.testing.Underlay;
 import io.clusternet.testing.k8s.FakeApiServer;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -49,12 +39,9 @@ class ClusterNetRoamingTest {
   static final String MOVED = "192.0.2.12";
 
   @TempDir Path tmp;
-  final String tag = HexFormat.of().formatHex(new SecureRandom().generateSeed(2));
   FakeApiServer api;
-  Underlay underlay;
-  final List<NetworkNamespace> ns = new ArrayList<>();
-  final List<NetlinkLinkBackend> links = new ArrayList<>();
-  final List<ClusterNet> nets = new ArrayList<>();
+  NamespaceNodes nodes;
+  List<ClusterNet> nets = List.of();
   final UapiWireGuardBackend uapi = UapiWireGuardBackend.create();
   final ShiftedClock clock = new ShiftedClock();
 
@@ -79,60 +66,35 @@ class ClusterNetRoamingTest {
   }
 
   String iface(int i) {
-    return "cr" + tag + "n" + i;
+    return nodes.iface(i);
   }
 
   @AfterEach
   void cleanUp() throws Exception {
-    for (ClusterNet n : nets) {
-      try {
-        n.stopAsync().awaitTerminated();
-      } catch (IllegalStateException failedBefore) {
-        // already failed; its start cleaned up after itself
-      }
-    }
-    for (NetlinkLinkBackend l : links) l.close();
-    for (NetworkNamespace n : ns) n.close();
-    if (underlay != null) underlay.close();
+    if (nodes != null) nodes.close();
     if (api != null) api.close();
   }
 
   /** n0 (under {@code policy}) and n1 (keepalive 1 s), converged and pinging. */
   void twoNodes(EndpointPolicy policy) throws Exception {
-    Prerequisites.requireRoot("network namespaces, wireguard-go, rtnetlink");
-    Prerequisites.require(Prerequisites.onPath("wireguard-go"), "wireguard-go");
+    nodes = NamespaceNodes.create("cr", 2);
     api = FakeApiServer.startOnRandomPort();
     ApiClient client = new ClientBuilder().setBasePath(api.url()).build();
-    underlay = Underlay.create();
     for (int i = 0; i < 2; i++) {
-      NetworkNamespace n = NetworkNamespace.create("cnr-n" + i);
-      ns.add(n);
-      underlay.attach(n, "192.0.2." + (i + 1) + "/24");
-      api.createNode("n" + i, "192.0.2." + (i + 1), List.of("10.244." + i + ".0/24"), null);
-      links.add(NetlinkLinkBackend.openIn(Path.of("/var/run/netns", n.name())));
+      api.createNode("n" + i, NamespaceNodes.address(i), List.of(NamespaceNodes.podCidr(i)), null);
     }
     // Removing n1's primary address must keep the second one (by default the kernel drops
     // every secondary address of the subnet with it).
-    assertThat(ns.get(1).exec("sysctl", "-w", "net.ipv4.conf.eth0.promote_secondaries=1").ok())
+    assertThat(nodes.ns(1).exec("sysctl", "-w", "net.ipv4.conf.eth0.promote_secondaries=1").ok())
         .isTrue();
     for (int i = 0; i < 2; i++) {
-      ClusterNet.Builder b = ClusterNet.builder()
-          .nodeName("n" + i)
-          .kubernetes(client)
-          .storageRoot(tmp.resolve("n" + i))
-          .interfaceName(iface(i))
-          .userspace(WireGuardGoProcess.builder(iface(i)).networkNamespace(ns.get(i).name()))
-          .linkBackend(links.get(i))
-          .interfaceAddress(InterfaceAddress.parse("10.244." + i + ".1/32"))
-          .clusterCidr(IpPrefix.parse("10.244.0.0/16"))
-          .resyncPeriod(Duration.ofSeconds(1));
+      ClusterNet.Builder b = nodes.builder(i, "n" + i, client, tmp.resolve("n" + i));
       if (i == 0) b.endpointPolicy(policy).clock(clock);
       if (i == 1) b.persistentKeepalive(Duration.ofSeconds(1));
-      ClusterNet net = b.build();
-      nets.add(net);
-      net.startAsync();
+      nodes.start(b);
     }
-    for (ClusterNet net : nets) net.awaitRunning();
+    nodes.awaitRunning();
+    nets = nodes.nets();
     for (int i = 0; i < 2; i++) {
       int me = i;
       await("node " + i + " has its peer", WAIT, () -> nets.get(me).status().peers().size() == 1
@@ -144,7 +106,7 @@ class ClusterNetRoamingTest {
   }
 
   boolean ping(int from, int to) throws Exception {
-    return ns.get(from).reaches("10.244." + to + ".1", 5);
+    return nodes.ping(from, to);
   }
 
   /** n1's endpoint as n0's device reports it. */
@@ -163,9 +125,9 @@ class ClusterNetRoamingTest {
    * host's fresh socket would have none; n1's own desired state is unchanged.
    */
   void moveN1() throws Exception {
-    ns.get(1).ip("addr", "add", MOVED + "/24", "dev", "eth0");
-    ns.get(1).ip("addr", "del", "192.0.2.2/24", "dev", "eth0");
-    assertThat(ns.get(1).ip("-4", "addr", "show", "dev", "eth0")).contains(MOVED)
+    nodes.ns(1).ip("addr", "add", MOVED + "/24", "dev", "eth0");
+    nodes.ns(1).ip("addr", "del", "192.0.2.2/24", "dev", "eth0");
+    assertThat(nodes.ns(1).ip("-4", "addr", "show", "dev", "eth0")).contains(MOVED)
         .doesNotContain("192.0.2.2/");
     uapi.configure(iface(1), DeviceConfig.builder().peer(PeerConfig.builder(nets.get(0)
         .publicKey()).updateOnly(true).endpoint(Endpoint.parse("192.0.2.1:51820")).build())

@@ -4,36 +4,24 @@ import static io.clusternet.core.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clusternet.api.crypto.PublicKey;
-import io.clusternet.api.net.InterfaceAddress;
-import io.clusternet.api.net.IpPrefix;
-import io.clusternet.api.wg.PeerState;
 import io.clusternet.core.ClusterNet;
+import io.clusternet.core.NamespaceNodes;
 import io.clusternet.core.keys.X25519;
-import io.clusternet.core.userspace.UapiWireGuardBackend;
-import io.clusternet.core.userspace.WireGuardGoProcess;
-import io.clusternet.netlink.NetlinkLinkBackend;
-import io.clusternet.testing.NetworkNamespace;
-import io.clusternet.testing.Prerequisites;
-import io.clusternet.testing.Underlay;
 import io.clusternet.testing.k8s.ApiHttp;
 import io.clusternet.testing.k8s.KubeApiServer;
 import io.kubernetes.client.openapi.ApiClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,14 +45,10 @@ class RealApiServerMeshTest {
   static ApiClient agent;
 
   @TempDir Path tmp;
-  final String tag = HexFormat.of().formatHex(new SecureRandom().generateSeed(2));
-  Underlay underlay;
-  final List<NetworkNamespace> ns = new ArrayList<>();
-  final List<NetlinkLinkBackend> links = new ArrayList<>();
-  final List<ClusterNet> nets = new ArrayList<>();
+  NamespaceNodes nodes;
+  List<ClusterNet> nets = List.of();
   final List<InformerNodeSource> sources = new ArrayList<>();
   ExecutorService informerThreads; // one per round: stopping the informers shuts it down
-  final UapiWireGuardBackend uapi = UapiWireGuardBackend.create();
   int round;
 
   @BeforeAll
@@ -83,19 +67,9 @@ class RealApiServerMeshTest {
     if (server != null) server.close();
   }
 
-  @BeforeEach
-  void prerequisites() {
-    Prerequisites.requireRoot("network namespaces, wireguard-go, rtnetlink");
-    Prerequisites.require(Prerequisites.onPath("wireguard-go"), "wireguard-go");
-  }
-
   @AfterEach
   void cleanUp() throws Exception {
     tearDownMesh();
-  }
-
-  String iface(int i) {
-    return "ra" + tag + "n" + i;
   }
 
   String node(int i) {
@@ -110,54 +84,31 @@ class RealApiServerMeshTest {
       t.setDaemon(true);
       return t;
     });
-    underlay = Underlay.create();
+    nodes = NamespaceNodes.create("ra", NODES);
     for (int i = 0; i < NODES; i++) {
-      NetworkNamespace n = NetworkNamespace.create("cra-n" + i);
-      ns.add(n);
-      underlay.attach(n, "192.0.2." + (i + 1) + "/24");
-      admin.createNode(node(i), "192.0.2." + (i + 1), List.of("10.244." + i + ".0/24"), null);
-      links.add(NetlinkLinkBackend.openIn(Path.of("/var/run/netns", n.name())));
+      admin.createNode(node(i), NamespaceNodes.address(i),
+          List.of(NamespaceNodes.podCidr(i)), null);
     }
     for (int i = 0; i < NODES; i++) {
       InformerNodeSource source = new InformerNodeSource(agent, informerThreads);
       sources.add(source);
-      ClusterNet net = ClusterNet.builder()
-          .nodeName(node(i))
-          .kubernetes(agent)
-          .nodeSource(source)
-          .storageRoot(tmp.resolve("r" + round + "n" + i))
-          .interfaceName(iface(i))
-          .userspace(WireGuardGoProcess.builder(iface(i)).networkNamespace(ns.get(i).name()))
-          .linkBackend(links.get(i))
-          .interfaceAddress(InterfaceAddress.parse("10.244." + i + ".1/32"))
-          .clusterCidr(IpPrefix.parse("10.244.0.0/16"))
-          .resyncPeriod(Duration.ofSeconds(1))
-          .build();
-      nets.add(net);
+      ClusterNet.Builder b = nodes.builder(i, node(i), agent, tmp.resolve("r" + round + "n" + i))
+          .nodeSource(source);
       source.start();
-      net.startAsync();
+      nodes.start(b);
     }
-    for (ClusterNet net : nets) net.awaitRunning();
+    nodes.awaitRunning();
+    nets = nodes.nets();
   }
 
   void tearDownMesh() throws Exception {
-    for (ClusterNet n : nets) {
-      try {
-        n.stopAsync().awaitTerminated();
-      } catch (IllegalStateException failedBefore) {
-        // already failed; its start cleaned up after itself
-      }
-    }
-    for (InformerNodeSource s : sources) s.close();
+    if (nodes != null) nodes.stopServices();
+    for (InformerNodeSource src : sources) src.close();
     if (informerThreads != null) informerThreads.shutdownNow();
-    for (NetlinkLinkBackend l : links) l.close();
-    for (NetworkNamespace n : ns) n.close();
-    if (underlay != null) underlay.close();
-    nets.clear();
+    if (nodes != null) nodes.close();
+    nodes = null;
+    nets = List.of();
     sources.clear();
-    links.clear();
-    ns.clear();
-    underlay = null;
     // Every Node is every agent's peer: the next round starts from an empty cluster.
     for (tools.jackson.databind.JsonNode n : admin.get("/api/v1/nodes").ok().json().path("items")) {
       admin.delete("/api/v1/nodes/" + n.path("metadata").path("name").asString());
@@ -165,17 +116,15 @@ class RealApiServerMeshTest {
   }
 
   Set<String> peerNodes(int i) {
-    return nets.get(i).status().peers().stream().map(p -> p.nodeName().orElse("stray"))
-        .collect(Collectors.toSet());
+    return nodes.peerNodes(i);
   }
 
   Set<PublicKey> peerKeys(int i) throws Exception {
-    return uapi.device(iface(i)).orElseThrow().peers().stream().map(PeerState::publicKey)
-        .collect(Collectors.toSet());
+    return nodes.peerKeys(i);
   }
 
   boolean ping(int from, int to) throws Exception {
-    return ns.get(from).reaches("10.244." + to + ".1", 5);
+    return nodes.ping(from, to);
   }
 
   /** Every node has the other two as peers and is healthy; pod addresses ping across. */
