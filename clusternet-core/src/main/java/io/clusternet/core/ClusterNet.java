@@ -279,10 +279,13 @@ public final class ClusterNet extends AbstractService {
         nodes, publisher);
   }
 
-  /** A snapshot: peers with handshake age and transfer, excluded nodes with reasons. */
+  /**
+   * A snapshot: peers with handshake age and transfer, excluded nodes with reasons, and the
+   * health flags, from one device read.
+   */
   public ClusterNetStatus status() {
-    return StatusReport.status(config, health(), key, device, follower, backendWrites(),
-        repairs());
+    return StatusReport.status(config, state() == State.RUNNING, key, device, watchdog,
+        reconciler, nodes, publisher, follower, backendWrites(), repairs());
   }
 
   /**

@@ -31,17 +31,29 @@ final class StatusReport {
 
   private StatusReport() {}
 
+  /** The health flags; reads the device once. */
   static ClusterNetStatus.Health health(ClusterNetConfig config, boolean running,
       DeviceSetup device, DeviceWatchdog watchdog, Reconciler reconciler, NodeSource nodes,
       KeyPublisher publisher) {
-    List<String> problems = watchdog == null ? List.of() : watchdog.problems();
-    boolean deviceUp;
+    return health(running, read(config, device).isPresent(), watchdog, reconciler, nodes,
+        publisher);
+  }
+
+  /** The device as its backend shows it (empty if absent, not set up, or unreadable). */
+  private static Optional<DeviceState> read(ClusterNetConfig config, DeviceSetup device) {
+    if (device == null) return Optional.empty();
     try {
-      deviceUp = device != null && problems.isEmpty()
-          && device.wireGuard().device(config.interfaceName()).isPresent();
+      return device.wireGuard().device(config.interfaceName());
     } catch (BackendException e) {
-      deviceUp = false;
+      log.debug("{}: status: {}", config.nodeName(), e.getMessage());
+      return Optional.empty();
     }
+  }
+
+  private static ClusterNetStatus.Health health(boolean running, boolean devicePresent,
+      DeviceWatchdog watchdog, Reconciler reconciler, NodeSource nodes, KeyPublisher publisher) {
+    List<String> problems = watchdog == null ? List.of() : watchdog.problems();
+    boolean deviceUp = devicePresent && problems.isEmpty();
     Optional<String> error = problems.isEmpty() ? Optional.empty()
         : Optional.of("device: " + String.join("; ", problems));
     if (error.isEmpty() && reconciler != null) {
@@ -56,33 +68,29 @@ final class StatusReport {
         publisher != null && publisher.published(), error);
   }
 
-  static ClusterNetStatus status(ClusterNetConfig config, ClusterNetStatus.Health health,
-      NodeKey key, DeviceSetup device, MeshFollower follower, long writes, long repairs) {
+  /** A snapshot with health, from one device read. */
+  static ClusterNetStatus status(ClusterNetConfig config, boolean running, NodeKey key,
+      DeviceSetup device, DeviceWatchdog watchdog, Reconciler reconciler, NodeSource nodes,
+      KeyPublisher publisher, MeshFollower follower, long writes, long repairs) {
     DesiredMesh mesh = follower == null
         ? new DesiredMesh(new TreeMap<>(), List.of()) : follower.current();
     List<ClusterNetStatus.Peer> peers = new ArrayList<>();
     Instant now = config.clock().instant();
-    try {
-      Optional<DeviceState> state = device == null ? Optional.empty()
-          : device.wireGuard().device(config.interfaceName());
-      if (state.isPresent()) {
-        for (PeerState p : state.get().peers()) {
-          DesiredPeer d = mesh.peers().get(p.publicKey());
-          peers.add(new ClusterNetStatus.Peer(Optional.ofNullable(d).map(DesiredPeer::nodeName),
-              p.publicKey(), p.endpoint(), p.allowedIps(),
-              p.lastHandshake().map(h -> Duration.between(h, now).isNegative() ? Duration.ZERO
-                  : Duration.between(h, now)), p.receiveBytes(), p.transmitBytes(),
-              note(config, d, p, now)));
-        }
-      }
-    } catch (BackendException e) {
-      log.debug("{}: status: {}", config.nodeName(), e.getMessage());
+    Optional<DeviceState> state = read(config, device);
+    for (PeerState p : state.map(DeviceState::peers).orElse(List.of())) {
+      DesiredPeer d = mesh.peers().get(p.publicKey());
+      peers.add(new ClusterNetStatus.Peer(Optional.ofNullable(d).map(DesiredPeer::nodeName),
+          p.publicKey(), p.endpoint(), p.allowedIps(),
+          p.lastHandshake().map(h -> Duration.between(h, now).isNegative() ? Duration.ZERO
+              : Duration.between(h, now)), p.receiveBytes(), p.transmitBytes(),
+          note(config, d, p, now)));
     }
     peers.sort(Comparator.comparing((ClusterNetStatus.Peer p) -> p.nodeName().orElse("~"))
         .thenComparing(ClusterNetStatus.Peer::publicKey));
     String mode = device == null ? "host-provided" : device.mode();
     return new ClusterNetStatus(config.nodeName(), config.interfaceName(), mode,
-        key == null ? null : key.publicKey(), config.listenPort(), health, peers,
+        key == null ? null : key.publicKey(), config.listenPort(),
+        health(running, state.isPresent(), watchdog, reconciler, nodes, publisher), peers,
         mesh.excluded(), writes, repairs);
   }
 
