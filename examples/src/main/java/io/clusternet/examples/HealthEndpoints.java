@@ -125,6 +125,11 @@ final class HealthEndpoints implements AutoCloseable {
     }
   }
 
+  /** Serves {@code path} (and below) on this server too, such as the agent's /metrics. */
+  void serve(String path, com.sun.net.httpserver.HttpHandler handler) {
+    server.createContext(path, handler);
+  }
+
   /** The bound address (with the real port when 0 was asked for). */
   InetSocketAddress address() {
     return server.getAddress();

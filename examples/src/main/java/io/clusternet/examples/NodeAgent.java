@@ -16,6 +16,8 @@ import io.clusternet.netlink.NetlinkWireGuardBackend;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.Reader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -48,6 +50,7 @@ import picocli.CommandLine.Option;
         + "<storage-root>/ephemeral/clusternet/status.txt.",
         "Health (with --health-address): /healthz and /readyz answer 200 \"ok\" or 503 and the "
             + "reason.",
+        "Metrics (with --metrics-address): /metrics in the Prometheus text format.",
         "Stop: SIGTERM or SIGINT stops cleanly (with --keep-on-stop the interface stays).",
         "Exit codes: 0 stopped cleanly, 1 failed to start or failed while running, 2 bad usage "
             + "(a flag's value, or an unusable kubeconfig)."})
@@ -158,6 +161,13 @@ public final class NodeAgent implements Callable<Integer> {
           + "picks a free one; off = no endpoints (default: ${DEFAULT-VALUE})")
   String healthAddress;
 
+  @Option(names = "--metrics-address", paramLabel = "HOST:PORT|off", defaultValue = "off",
+      description = "serve GET /metrics (Prometheus text format) here, such as 127.0.0.1:9586 "
+          + "(the manifest's); HOST is an IP address, [::1] for IPv6, port 0 picks a free one; "
+          + "the same as --health-address: one server for both; off = no metrics (default: "
+          + "${DEFAULT-VALUE})")
+  String metricsAddress;
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
@@ -255,6 +265,11 @@ public final class NodeAgent implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw usage("--health-address", e.getMessage());
     }
+    try {
+      HealthEndpoints.parseAddress(metricsAddress);
+    } catch (IllegalArgumentException e) {
+      throw usage("--metrics-address", e.getMessage());
+    }
     if (inCluster && kubeconfig != null) {
       throw usage("--in-cluster", "choose --in-cluster or --kubeconfig, not both");
     }
@@ -336,6 +351,7 @@ public final class NodeAgent implements Callable<Integer> {
             .orElse(InetAddress.getLocalHost().getHostName());
     validate();
     Optional<InetSocketAddress> health = HealthEndpoints.parseAddress(healthAddress);
+    Optional<InetSocketAddress> metricsAt = HealthEndpoints.parseAddress(metricsAddress);
     ClusterNet.Builder b = ClusterNet.builder()
         .nodeName(node)
         .kubernetes(client())
@@ -374,6 +390,11 @@ public final class NodeAgent implements Callable<Integer> {
           : NetlinkLinkBackend.open());
     }
 
+    PrometheusMeterRegistry registry = null;
+    if (metricsAt.isPresent()) {
+      registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      b.meterRegistry(registry);
+    }
     ClusterNet net;
     try {
       net = b.build();
@@ -398,7 +419,30 @@ public final class NodeAgent implements Callable<Integer> {
               : bound.getAddress().getHostAddress())
           + ":" + bound.getPort() + " (/healthz, /readyz)");
     }
+    MetricsEndpoint metrics = null;
+    if (metricsAt.isPresent()) {
+      InetSocketAddress bound;
+      if (endpoints != null && metricsAt.equals(health)) {
+        endpoints.serve("/metrics", MetricsEndpoint.handler(registry));
+        bound = endpoints.address();
+      } else {
+        try {
+          metrics = MetricsEndpoint.start(metricsAt.get(), registry);
+        } catch (java.io.IOException e) {
+          System.err.println("error: --metrics-address " + metricsAddress + ": cannot listen: "
+              + e.getMessage());
+          if (endpoints != null) endpoints.close();
+          return 1;
+        }
+        bound = metrics.address();
+      }
+      System.out.println("metrics on http://" + (bound.getAddress() instanceof java.net.Inet6Address
+              ? "[" + bound.getAddress().getHostAddress() + "]"
+              : bound.getAddress().getHostAddress())
+          + ":" + bound.getPort() + "/metrics");
+    }
     HealthEndpoints served = endpoints;
+    MetricsEndpoint servedMetrics = metrics;
     // SIGTERM (the kubelet, docker stop) and SIGINT (Ctrl-C) are a clean stop: exit 0, not the
     // JVM's 128 + signal. Any other exit still stops the service in the shutdown hook.
     CountDownLatch stopRequested = new CountDownLatch(1);
@@ -417,6 +461,7 @@ public final class NodeAgent implements Callable<Integer> {
         // best effort
       }
       if (served != null) served.close();
+      if (servedMetrics != null) servedMetrics.close();
       stopped.countDown();
     }, "clusternet-shutdown"));
     net.startAsync();

@@ -77,6 +77,7 @@ class DeploymentManifestTest {
     String usage = new CommandLine(new NodeAgent()).getUsageMessage();
     assertThat(usage).contains("--kubeconfig", "--node-name", "--interface", "--storage-root",
         "--backend", "--listen-port", "--cluster-cidr", "--log-level", "--status-interval",
+        "--metrics-address",
         "default: auto", "default: 51820");
   }
 
@@ -102,6 +103,13 @@ class DeploymentManifestTest {
       assertThat(get.getPort().isInteger()).isTrue();
       assertThat(get.getPort().getIntValue()).isEqualTo(health.getPort());
     }
+    // Metrics on loopback (a collector on the node's host network scrapes them; the comment
+    // says how to open them to a cluster Prometheus), on a port of their own.
+    InetSocketAddress metrics = HealthEndpoints.parseAddress(agent.getArgs().stream()
+        .filter(a -> a.startsWith("--metrics-address=")).findFirst().orElseThrow()
+        .substring("--metrics-address=".length())).orElseThrow();
+    assertThat(metrics.getAddress().isLoopbackAddress()).isTrue();
+    assertThat(metrics.getPort()).isEqualTo(9586);
     // Liveness must not kill a pod whose watchdog is still restoring the device: it turns 503
     // only on FAILED, so a few failures in a row are enough.
     assertThat(agent.getLivenessProbe().getFailureThreshold()).isGreaterThanOrEqualTo(3);
