@@ -22,6 +22,7 @@ import io.clusternet.core.metrics.ServiceMetrics;
 import io.clusternet.core.reconcile.Reconciler;
 import io.clusternet.core.storage.ClusternetRoot;
 import io.clusternet.core.userspace.WireGuardGoProcess;
+import io.clusternet.localstorage.NioStorage;
 import io.kubernetes.client.openapi.ApiClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -157,7 +158,10 @@ public final class ClusterNet extends AbstractService {
     }
 
     // 2. The device.
-    device = new DeviceSetup(config, key.privateKey());
+    // wireguard-go's output: under the storage root's ephemeral tree, not in /tmp (issue 14).
+    Optional<Path> daemonLogs = root.storage() instanceof NioStorage files
+        ? Optional.of(files.resolve(root.ephemeral.clusternet.path())) : Optional.empty();
+    device = new DeviceSetup(config, key.privateKey(), daemonLogs);
     device.bringUp();
 
     // 3. Kubernetes: publish our key (on its own thread), watch all nodes.
@@ -437,7 +441,10 @@ public final class ClusterNet extends AbstractService {
 
     /**
      * Optional: run in userspace mode, starting this wireguard-go daemon at start and stopping it
-     * at stop. Its interface name must equal {@link #interfaceName}.
+     * at stop. Its interface name must equal {@link #interfaceName}. Unless the builder sets a
+     * log file, the daemon's output goes to {@code
+     * <storage root>/ephemeral/clusternet/wireguard-go-<interface>.log} (truncated at each start)
+     * when the storage is on a file system, else to a temporary file deleted at stop.
      */
     public Builder userspace(WireGuardGoProcess.Builder daemon) {
       this.daemon = Objects.requireNonNull(daemon, "daemon");

@@ -48,9 +48,26 @@ final class DeviceSetup {
   private final Set<Route> routes = new LinkedHashSet<>();
   private final Set<InterfaceAddress> addresses = new LinkedHashSet<>();
 
-  DeviceSetup(ClusterNetConfig config, PrivateKey key) {
+  private final Optional<Path> daemonLogDirectory;
+
+  /**
+   * @param daemonLogDirectory where wireguard-go's output goes when the host's daemon builder
+   *     sets no log file (the storage root's {@code ephemeral/clusternet}); empty: a temporary
+   *     file, deleted when the daemon stops
+   */
+  DeviceSetup(ClusterNetConfig config, PrivateKey key, Optional<Path> daemonLogDirectory) {
     this.config = config;
     this.key = key;
+    this.daemonLogDirectory = daemonLogDirectory;
+  }
+
+  private WireGuardGoProcess startDaemon() throws IOException, InterruptedException {
+    WireGuardGoProcess.Builder builder = config.daemon();
+    if (builder.logFile().isEmpty() && daemonLogDirectory.isPresent()) {
+      builder.logFile(daemonLogDirectory.get()
+          .resolve("wireguard-go-" + builder.interfaceName() + ".log"));
+    }
+    return builder.start();
   }
 
   /** Brings the device up (start). */
@@ -63,7 +80,7 @@ final class DeviceSetup {
         adoptedSocket = probe.socketPath(config.interfaceName());
         log.info("{}: adopting the running wireguard-go at {}", config.nodeName(), adoptedSocket);
       } else {
-        daemon = config.daemon().start();
+        daemon = startDaemon();
       }
     }
     if (config.wireGuard() != null) {
@@ -183,7 +200,7 @@ final class DeviceSetup {
           daemon = null;
         }
         adoptedSocket = null;
-        daemon = config.daemon().start();
+        daemon = startDaemon();
       }
     }
     configure();

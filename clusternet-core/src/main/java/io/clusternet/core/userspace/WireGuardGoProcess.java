@@ -39,13 +39,15 @@ public final class WireGuardGoProcess implements AutoCloseable {
   private final String interfaceName;
   private final Path socketDirectory;
   private final Path logFile;
+  private final boolean temporaryLog; // ours: deleted once the daemon has stopped
   private final Process process;
 
   private WireGuardGoProcess(String interfaceName, Path socketDirectory, Path logFile,
-      Process process) {
+      boolean temporaryLog, Process process) {
     this.interfaceName = interfaceName;
     this.socketDirectory = socketDirectory;
     this.logFile = logFile;
+    this.temporaryLog = temporaryLog;
     this.process = process;
   }
 
@@ -71,7 +73,10 @@ public final class WireGuardGoProcess implements AutoCloseable {
     return process.pid();
   }
 
-  /** Where the daemon's output goes. */
+  /**
+   * Where the daemon's output goes: the builder's {@link Builder#logFile(Path)}, or a temporary
+   * file that {@link #stop(Duration)} deletes once the daemon has exited.
+   */
   public Path logFile() {
     return logFile;
   }
@@ -87,7 +92,9 @@ public final class WireGuardGoProcess implements AutoCloseable {
 
   /**
    * Stops the daemon by its PID: SIGTERM (it removes its socket and interface and exits 0), then
-   * SIGKILL if it has not exited within {@code grace}. Returns the exit code.
+   * SIGKILL if it has not exited within {@code grace}. Returns the exit code. A temporary log
+   * file (no {@link Builder#logFile(Path)} was set) is deleted: nothing is left in the temporary
+   * directory.
    */
   public int stop(Duration grace) throws InterruptedException {
     if (process.isAlive()) {
@@ -96,13 +103,29 @@ public final class WireGuardGoProcess implements AutoCloseable {
         process.toHandle().destroyForcibly();
       }
     }
-    return process.waitFor();
+    int code = process.waitFor();
+    deleteTemporaryLog();
+    return code;
   }
 
-  /** Kills the daemon by its PID with SIGKILL, as a crash would (leaves a stale socket file). */
+  private void deleteTemporaryLog() {
+    if (!temporaryLog) return;
+    try {
+      Files.deleteIfExists(logFile);
+    } catch (IOException ignored) {
+      // best effort: a temporary file
+    }
+  }
+
+  /**
+   * Kills the daemon by its PID with SIGKILL, as a crash would (leaves a stale socket file; a
+   * temporary log file is deleted, as by {@link #stop(Duration)}).
+   */
   public int kill() throws InterruptedException {
     process.toHandle().destroyForcibly();
-    return process.waitFor();
+    int code = process.waitFor();
+    deleteTemporaryLog();
+    return code;
   }
 
   /** {@link #stop(Duration)} with five seconds of grace. */
@@ -198,10 +221,20 @@ public final class WireGuardGoProcess implements AutoCloseable {
       return this;
     }
 
-    /** Optional: the daemon's output file; default a new temporary file. */
+    /**
+     * Optional: the daemon's output file, truncated at each start and kept after it stops.
+     * Default: a new temporary file ({@code wireguard-go-<interface>-*.log}), deleted once the
+     * daemon has stopped. {@code ClusterNet} sets {@code
+     * <storage root>/ephemeral/clusternet/wireguard-go-<interface>.log} when this is unset.
+     */
     public Builder logFile(Path file) {
-      this.logFile = file;
+      this.logFile = Objects.requireNonNull(file, "file");
       return this;
+    }
+
+    /** The output file set with {@link #logFile(Path)}, if any. */
+    public Optional<Path> logFile() {
+      return Optional.ofNullable(logFile);
     }
 
     /** Optional: how long to wait for the UAPI socket to accept a connection; default 10 s. */
@@ -238,28 +271,39 @@ public final class WireGuardGoProcess implements AutoCloseable {
       } else {
         command.addAll(List.of(executable, interfaceName));
       }
-      Path log = logFile != null ? logFile
-          : Files.createTempFile("wireguard-go-" + interfaceName + "-", ".log");
+      boolean temporary = logFile == null;
+      Path log = temporary
+          ? Files.createTempFile("wireguard-go-" + interfaceName + "-", ".log") : logFile;
       ProcessBuilder pb = new ProcessBuilder(command)
           .redirectErrorStream(true)
           .redirectOutput(log.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       pb.environment().put("WG_PROCESS_FOREGROUND", "1");
       pb.environment().put("LOG_LEVEL", logLevel);
-      Process process = pb.start();
-      WireGuardGoProcess daemon = new WireGuardGoProcess(interfaceName, directory, log, process);
+      Process process;
+      try {
+        process = pb.start();
+      } catch (IOException e) {
+        if (temporary) Files.deleteIfExists(log);
+        throw e;
+      }
+      WireGuardGoProcess daemon =
+          new WireGuardGoProcess(interfaceName, directory, log, temporary, process);
       long deadline = System.nanoTime() + startTimeout.toNanos();
       Path socket = daemon.socketPath();
       while (true) {
         if (!process.isAlive()) {
+          String tail = daemon.logTail();
+          daemon.deleteTemporaryLog();
           throw new IOException("wireguard-go for " + interfaceName + " exited with code "
-              + process.exitValue() + " before its UAPI socket answered: " + daemon.logTail());
+              + process.exitValue() + " before its UAPI socket answered: " + tail);
         }
         if (canConnect(socket)) return daemon;
         if (System.nanoTime() > deadline) {
+          String tail = daemon.logTail();
           daemon.stop(Duration.ofSeconds(2));
           throw new IOException("wireguard-go for " + interfaceName + " did not answer on "
-              + socket + " within " + startTimeout + ": " + daemon.logTail());
+              + socket + " within " + startTimeout + ": " + tail);
         }
         Thread.sleep(10);
       }
