@@ -67,7 +67,16 @@ public final class Backoff {
    * few seconds for an hour yields about a dozen lines, each saying how many it stands for.
    */
   public synchronized boolean worthLogging() {
-    return attempt > 0 && (attempt & (attempt - 1)) == 0;
+    return worthLogging(attempt);
+  }
+
+  /**
+   * The same rule for a failure counted elsewhere (a retry loop this class does not drive, such
+   * as the informer's): whether failure number {@code failures} (1-based, in a row) should be
+   * logged, that is whether it is a power of two. False for 0 and negative counts.
+   */
+  public static boolean worthLogging(long failures) {
+    return failures > 0 && (failures & (failures - 1)) == 0;
   }
 
   public Duration min() {

@@ -1,5 +1,6 @@
 package io.clusternet.core.k8s;
 
+import io.clusternet.core.backoff.Backoff;
 import io.clusternet.core.mesh.NodeInfo;
 import io.clusternet.core.mesh.NodeSource;
 import io.clusternet.core.mesh.NodeTable;
@@ -70,27 +71,40 @@ public final class InformerNodeSource implements NodeSource, AutoCloseable {
         },
         V1Node.class, V1NodeList.class, 0L, (type, failure) -> listOrWatchFailed(failure));
     this.mirror = new Mirror(() -> informer.getIndexer().list(), informer::hasSynced);
+    // Our handler reports its own failures (under this class's logger) and never throws, so the
+    // client's ProcessorListener logger only ever speaks when the informer stops: it logs the
+    // InterruptedException of every stop at ERROR, and a host may silence it (the agent does).
     informer.addEventHandler(new ResourceEventHandler<>() {
       @Override
       public void onAdd(V1Node node) {
-        mirror.applied(node);
+        guarded("an added Node", () -> mirror.applied(node));
       }
 
       @Override
       public void onUpdate(V1Node oldNode, V1Node newNode) {
         // Annotation-only updates matter (the key travels in one); heartbeats change nothing
         // clusternet reads, so the table's version stays and no work follows.
-        mirror.applied(newNode);
+        guarded("an updated Node", () -> mirror.applied(newNode));
       }
 
       @Override
       public void onDelete(V1Node node, boolean deletedFinalStateUnknown) {
         // A tombstone too (deletedFinalStateUnknown: deleted while the watch was down, seen on
         // the relist): the name is what we need.
-        if (deletedFinalStateUnknown) tombstones.incrementAndGet();
-        mirror.deleted(node);
+        guarded("a deleted Node", () -> {
+          if (deletedFinalStateUnknown) tombstones.incrementAndGet();
+          mirror.deleted(node);
+        });
       }
     });
+  }
+
+  private static void guarded(String what, Runnable handler) {
+    try {
+      handler.run();
+    } catch (RuntimeException | Error e) {
+      log.error("handling {} failed (the next resync repairs the table)", what, e);
+    }
   }
 
   /**
@@ -198,22 +212,62 @@ public final class InformerNodeSource implements NodeSource, AutoCloseable {
 
   private final java.util.concurrent.atomic.AtomicLong failures =
       new java.util.concurrent.atomic.AtomicLong();
+  private final RepeatedFailures repeated = new RepeatedFailures(FAILURE_WINDOW);
   private volatile long lastFailureNanos;
   private volatile String lastFailure = "";
 
   /**
-   * The informer's list or watch failed (it retries by itself). Replaces the client's default
-   * handler, which logs every failure: here the first and then every doubling of the count are
-   * logged, with the count, so a watch refused every second does not flood the log.
+   * The informer's list or watch failed (it retries by itself, about once a second). Replaces
+   * the client's default handler, which logs every failure: a run of identical failures is
+   * logged at its first and then at each doubling of its count ({@link Backoff#worthLogging(long)},
+   * the rule every retry loop of the service follows), with the count, so an API server
+   * unreachable for an hour yields about a dozen lines.
    */
   private void listOrWatchFailed(Throwable failure) {
-    long n = failures.incrementAndGet();
-    lastFailure = failure instanceof Exception e ? KeyPublisher.describe(e)
+    failures.incrementAndGet();
+    String description = failure instanceof Exception e ? KeyPublisher.describe(e)
         : String.valueOf(failure);
-    lastFailureNanos = System.nanoTime();
-    if ((n & (n - 1)) == 0) {
-      log.warn("listing or watching Nodes failed ({} time(s) so far; logged at each doubling): {}",
-          n, lastFailure);
+    long now = System.nanoTime();
+    lastFailure = description;
+    lastFailureNanos = now;
+    long inRun = repeated.record(description, now);
+    if (Backoff.worthLogging(inRun)) {
+      log.warn("listing or watching Nodes failed ({} time(s) in a row; logged at each doubling): "
+          + "{}", inRun, description);
+    }
+  }
+
+  /**
+   * Counts failures in a row for the log, per description (package-private, for tests). A run
+   * is a sequence of identical failures, each within {@code window} of the one before: the
+   * informer retries about once a second while it fails, so a longer gap means it succeeded in
+   * between, and the next failure starts a new run (and is logged). Failures that alternate (a
+   * refused list, then a refused watch) each keep their own run, so they cannot defeat the
+   * doubling; the {@value #KINDS} most recent descriptions are remembered.
+   */
+  static final class RepeatedFailures {
+    static final int KINDS = 16;
+    private final long windowNanos;
+    private final Map<String, long[]> runs = new java.util.LinkedHashMap<>(32, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+        return size() > KINDS;
+      }
+    };
+
+    RepeatedFailures(java.time.Duration window) {
+      this.windowNanos = window.toNanos();
+    }
+
+    /**
+     * Records a failure at {@code nanos} ({@link System#nanoTime()}); returns its number (from 1)
+     * in its run.
+     */
+    synchronized long record(String failure, long nanos) {
+      long[] run = runs.computeIfAbsent(failure, f -> new long[2]); // {count, last nanos}
+      if (run[0] > 0 && nanos - run[1] > windowNanos) run[0] = 0;
+      run[1] = nanos;
+      return ++run[0];
     }
   }
 
