@@ -191,6 +191,7 @@ public final class NodeAgent implements Callable<Integer> {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", agent.logLevel);
       System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
       System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+      quietInformerLogs(agent.logLevel);
       return agent.call();
     } catch (CommandLine.ParameterException e) {
       System.err.println("error: " + e.getMessage());
@@ -273,6 +274,24 @@ public final class NodeAgent implements Callable<Integer> {
     if (inCluster && kubeconfig != null) {
       throw usage("--in-cluster", "choose --in-cluster or --kubeconfig, not both");
     }
+  }
+
+  /**
+   * client-java's informer logs what the library already reports better (issue 14, Logs): its
+   * reflector says "Start listing and watching" at INFO on every retry, once a second while the
+   * API server is unreachable (the library logs the failures themselves, at each doubling, with
+   * a count), and every stop interrupts its controller and listener threads, which log that
+   * InterruptedException at ERROR with a stack trace. So below debug the reflector logs only
+   * warnings and errors, and the controller and listener loggers are off: the library's event
+   * handler never throws (it logs its own failures), so what they would otherwise say is the
+   * interrupt at stop and, in the controller, a crash of client-java's own delta processing.
+   */
+  static void quietInformerLogs(String level) {
+    if (level.equalsIgnoreCase("debug") || level.equalsIgnoreCase("trace")) return;
+    String prefix = "org.slf4j.simpleLogger.log.io.kubernetes.client.informer.cache.";
+    System.setProperty(prefix + "ReflectorRunnable", "warn");
+    System.setProperty(prefix + "Controller", "off");
+    System.setProperty(prefix + "ProcessorListener", "off");
   }
 
   private ApiClient client() throws Exception {
