@@ -143,10 +143,11 @@ class DeploymentManifestTest {
     assertThat(lines.get(0)).startsWith("FROM ");
     assertThat(text).contains("openjdk-17-jre-headless", "wireguard-go",
         "--no-install-recommends");
-    String finalName = Files.readString(Path.of("pom.xml"))
-        .replaceAll("(?s).*<finalName>([^<]+)</finalName>.*", "$1");
+    // The agent jar is the shade plugin's output file (the module's own artifact is the plain jar).
+    String agentJar = Files.readString(Path.of("pom.xml")).replaceAll(
+        "(?s).*<outputFile>\\$\\{project.build.directory}/([^<]+)</outputFile>.*", "$1");
     String copy = lines.stream().filter(l -> l.startsWith("COPY ")).findFirst().orElseThrow();
-    assertThat(copy.split(" ")[1]).isEqualTo("examples/target/" + finalName + ".jar");
+    assertThat(copy.split(" ")[1]).isEqualTo("examples/target/" + agentJar);
     String target = copy.split(" ")[2];
     String entrypoint = lines.stream().filter(l -> l.startsWith("ENTRYPOINT "))
         .findFirst().orElseThrow();

@@ -1,5 +1,6 @@
-package io.clusternet.examples;
+package io.clusternet.demo;
 
+import io.clusternet.examples.NodeAgent;
 import io.clusternet.testing.NetworkNamespace;
 import io.clusternet.testing.Underlay;
 import io.clusternet.testing.k8s.FakeApiServer;
@@ -22,7 +23,10 @@ import java.util.stream.Stream;
  * kernel's where it has WireGuard), convergence, a ping matrix over the pod addresses, a node
  * deletion, and a full clean-up, also on Ctrl-C. Exits 0 only if every check passed.
  *
- * <p>How to run: {@code ./run-demo} (as root; installs wireguard-go and builds first).
+ * <p>How to run: {@code ./run-demo} (as root; installs wireguard-go and builds first), or {@code
+ * java -jar clusternet-demo/target/clusternet-demo.jar} after a build. Its own module and jar
+ * (issue 14): it needs the test kit's API server, which the agent's jar must not carry; the
+ * agents it starts run from this jar's class path.
  */
 public final class Demo {
   static final int NODES = 3;
@@ -40,7 +44,7 @@ public final class Demo {
   private Demo() {}
 
   static final String USAGE = """
-      usage: java -jar clusternet-examples.jar demo [--help]
+      usage: java -jar clusternet-demo.jar [--help]
 
       A real three-node mesh on this machine: an API server (the test kit's), three network
       namespaces joined by a bridge, one agent JVM per node, a ping matrix over the pod
