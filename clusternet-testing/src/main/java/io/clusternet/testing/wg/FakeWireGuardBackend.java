@@ -2,6 +2,7 @@ package io.clusternet.testing.wg;
 
 import io.clusternet.api.backend.BackendException;
 import io.clusternet.api.backend.WireGuardBackend;
+import io.clusternet.api.crypto.PresharedKey;
 import io.clusternet.api.crypto.PrivateKey;
 import io.clusternet.api.crypto.PublicKey;
 import io.clusternet.api.net.IpPrefix;
@@ -32,6 +33,7 @@ import java.util.function.Function;
  *   <li>an allowed IP added to one peer is moved away from whichever peer had it;
  *   <li>{@code replaceAllowedIps} replaces, otherwise IPs are added; a new private key removes a
  *       peer with the matching public key;
+ *   <li>a preshared key is kept and reported; an all-zero one clears it;
  *   <li>the private key is kept and reported clamped ({@code curve25519_clamp_secret} in
  *       {@code set_device}; wireguard-go does the same), whatever bytes were set.
  * </ul>
@@ -42,6 +44,7 @@ import java.util.function.Function;
 public final class FakeWireGuardBackend implements WireGuardBackend {
   private static final class Peer {
     Optional<io.clusternet.api.net.Endpoint> endpoint = Optional.empty();
+    Optional<PresharedKey> presharedKey = Optional.empty();
     final List<IpPrefix> allowedIps = new ArrayList<>();
     Duration keepalive = Duration.ZERO;
   }
@@ -100,7 +103,7 @@ public final class FakeWireGuardBackend implements WireGuardBackend {
     Device d = devices.get(name);
     if (d == null) return Optional.empty();
     List<PeerState> peers = new ArrayList<>();
-    d.peers.forEach((k, p) -> peers.add(new PeerState(k, Optional.empty(), p.endpoint,
+    d.peers.forEach((k, p) -> peers.add(new PeerState(k, p.presharedKey, p.endpoint,
         p.allowedIps, p.keepalive, Optional.empty(), 0, 0, 1)));
     return Optional.of(new DeviceState(name, d.privateKey, d.privateKey.map(derive),
         d.listenPort, d.fwmark, peers));
@@ -148,6 +151,10 @@ public final class FakeWireGuardBackend implements WireGuardBackend {
         p.allowedIps.clear();
       }
       if (pc.endpoint().isPresent()) p.endpoint = pc.endpoint();
+      // As the kernel and wireguard-go: kept and reported; an all-zero key clears it.
+      if (pc.presharedKey().isPresent()) {
+        p.presharedKey = pc.presharedKey().filter(k -> !isZero(k));
+      }
       if (pc.persistentKeepalive().isPresent()) p.keepalive = pc.persistentKeepalive().get();
       for (IpPrefix ip : pc.allowedIps()) {
         for (Peer other : d.peers.values()) other.allowedIps.remove(ip); // moved, as in the kernel
@@ -160,6 +167,14 @@ public final class FakeWireGuardBackend implements WireGuardBackend {
   @Override
   public void close() {
     // nothing held
+  }
+
+  private static boolean isZero(PresharedKey key) {
+    byte[] b = key.toBytes();
+    int or = 0;
+    for (byte x : b) or |= x;
+    java.util.Arrays.fill(b, (byte) 0);
+    return or == 0;
   }
 
   /** WireGuard's clamping of a private scalar (RFC 7748), as a device applies it on set. */
