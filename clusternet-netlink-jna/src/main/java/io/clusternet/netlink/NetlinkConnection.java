@@ -108,7 +108,7 @@ final class NetlinkConnection implements AutoCloseable {
 
   static BackendException failure(String operation, IOException e) {
     if (e instanceof SocketTimeoutException) {
-      return new BackendException(Reason.TIMEOUT, operation, 110,
+      return new BackendException(Reason.TIMEOUT, operation, 0,
           operation + ": no reply from the kernel in time", e);
     }
     if (e instanceof ErrnoException errno) {
@@ -121,7 +121,7 @@ final class NetlinkConnection implements AutoCloseable {
   }
 
   static BackendException protocol(String operation, NetlinkDecodeException e) {
-    return new BackendException(Reason.PROTOCOL_ERROR, operation, 71,
+    return new BackendException(Reason.PROTOCOL_ERROR, operation, 0,
         operation + ": malformed netlink reply: " + e.getMessage(), e);
   }
 

@@ -81,7 +81,7 @@ public final class NetlinkLinkBackend implements LinkBackend {
   }
 
   private LinkInfo require(String name, String operation) throws BackendException {
-    return link(name).orElseThrow(() -> new BackendException(Reason.NOT_FOUND, operation, 19,
+    return link(name).orElseThrow(() -> new BackendException(Reason.NOT_FOUND, operation, 0,
         operation + ": no such link", null));
   }
 
@@ -92,7 +92,7 @@ public final class NetlinkLinkBackend implements LinkBackend {
         return conn.dump(request, operation);
       } catch (NetlinkConnection.DumpInterruptedException e) {
         if (attempt == DUMP_RETRIES) {
-          throw new BackendException(Reason.IO_ERROR, operation, 4,
+          throw new BackendException(Reason.IO_ERROR, operation, 0,
               operation + ": the dump was interrupted " + DUMP_RETRIES + " times", null);
         }
       }
@@ -146,7 +146,7 @@ public final class NetlinkLinkBackend implements LinkBackend {
       }
       if (existing == ExistingLink.ADOPT) {
         throw new BackendException(Reason.ALREADY_EXISTS, "creating " + kind + " link " + name,
-            17, "creating " + kind + " link " + name + ": a link of kind "
+            0, "creating " + kind + " link " + name + ": a link of kind "
                 + l.kind().orElse("(none)") + " has that name", null);
       }
       conn.execute(RtnlCodec.deleteLink(l.index()), "deleting link " + name);

@@ -1,6 +1,7 @@
 package io.clusternet.netlink;
 
 import io.clusternet.api.backend.BackendException;
+import io.clusternet.api.backend.Errno;
 import io.clusternet.api.backend.BackendException.Reason;
 import io.clusternet.api.backend.LinkInfo;
 import io.clusternet.api.backend.WireGuardBackend;
@@ -102,13 +103,14 @@ public final class NetlinkWireGuardBackend implements WireGuardBackend {
       OptionalInt id = FamilyCodec.familyId(
           genl.execute(FamilyCodec.getFamily(WireGuardGenl.WG_GENL_NAME), operation));
       if (id.isEmpty()) {
-        throw new BackendException(Reason.PROTOCOL_ERROR, operation, 71,
+        throw new BackendException(Reason.PROTOCOL_ERROR, operation, 0,
             operation + ": the reply has no family id", null);
       }
       return id.getAsInt();
     } catch (BackendException e) {
       if (e.reason() == Reason.NOT_FOUND) {
-        throw new BackendException(Reason.NOT_SUPPORTED, operation, 2,
+        throw new BackendException(Reason.NOT_SUPPORTED, operation,
+            e.errno().orElse(0),
             operation + ": the kernel has no WireGuard module (no \"wireguard\" family); "
                 + "use the userspace backend", e);
       }
@@ -124,10 +126,11 @@ public final class NetlinkWireGuardBackend implements WireGuardBackend {
    * not-exist).
    */
   private static BackendException deviceFailure(BackendException e) {
-    if (e.errno().isPresent() && (e.errno().getAsInt() == 19 || e.errno().getAsInt() == 95)) {
-      return new BackendException(Reason.NOT_FOUND, e.operation(), e.errno().getAsInt(),
+    int errno = e.errno().orElse(0);
+    if (Errno.ENODEV.is(errno) || Errno.EOPNOTSUPP.is(errno)) {
+      return new BackendException(Reason.NOT_FOUND, e.operation(), errno,
           e.operation() + ": no such WireGuard device"
-              + (e.errno().getAsInt() == 95 ? " (the link is not a WireGuard device)" : ""), e);
+              + (Errno.EOPNOTSUPP.is(errno) ? " (the link is not a WireGuard device)" : ""), e);
     }
     return e;
   }
@@ -149,7 +152,7 @@ public final class NetlinkWireGuardBackend implements WireGuardBackend {
         return Optional.of(WgDeviceCodec.parseDevice(name, dump));
       } catch (NetlinkConnection.DumpInterruptedException e) {
         if (attempt == DUMP_RETRIES) {
-          throw new BackendException(Reason.IO_ERROR, operation, 4, operation
+          throw new BackendException(Reason.IO_ERROR, operation, 0, operation
               + ": the device changed during " + DUMP_RETRIES + " dumps in a row", null);
         }
       } catch (BackendException e) {

@@ -33,17 +33,27 @@ public class BackendException extends Exception {
     /** Any other I/O or system failure. */
     IO_ERROR;
 
-    /** The reason for a Linux errno value (sign ignored). */
+    /**
+     * The reason for a Linux errno value (sign ignored): the one errno mapping, used by the
+     * kernel backend (netlink and libc errors) and the userspace backend (the UAPI's
+     * {@code errno=N}). An errno not named in {@link Errno}, or not listed here, is {@link
+     * #IO_ERROR}.
+     */
     public static Reason forErrno(int errno) {
-      return switch (Math.abs(errno)) {
-        case 1, 13 -> PERMISSION_DENIED; // EPERM, EACCES
-        case 2, 3, 6, 19, 99 -> NOT_FOUND; // ENOENT, ESRCH, ENXIO, ENODEV, EADDRNOTAVAIL
-        case 22, 34, 7, 90 -> INVALID_ARGUMENT; // EINVAL, ERANGE, E2BIG, EMSGSIZE
-        case 71, 74 -> PROTOCOL_ERROR; // EPROTO, EBADMSG
-        case 95, 93, 96, 97 -> NOT_SUPPORTED; // EOPNOTSUPP, EPROTONOSUPPORT, EPFNOSUPPORT, EAFNOSUPPORT
-        case 98 -> ADDRESS_IN_USE; // EADDRINUSE
-        case 17 -> ALREADY_EXISTS; // EEXIST
-        case 110, 62 -> TIMEOUT; // ETIMEDOUT, ETIME
+      return Errno.of(errno).map(Reason::forErrno).orElse(IO_ERROR);
+    }
+
+    /** The reason for a named errno. */
+    public static Reason forErrno(Errno errno) {
+      return switch (errno) {
+        case EPERM, EACCES -> PERMISSION_DENIED;
+        case ENOENT, ESRCH, ENXIO, ENODEV, EADDRNOTAVAIL -> NOT_FOUND;
+        case EINVAL, ERANGE, E2BIG, EMSGSIZE, EBADR -> INVALID_ARGUMENT;
+        case EPROTO, EBADMSG -> PROTOCOL_ERROR;
+        case EOPNOTSUPP, EPROTONOSUPPORT, EPFNOSUPPORT, EAFNOSUPPORT -> NOT_SUPPORTED;
+        case EADDRINUSE -> ADDRESS_IN_USE;
+        case EEXIST -> ALREADY_EXISTS;
+        case ETIMEDOUT, ETIME -> TIMEOUT;
         default -> IO_ERROR;
       };
     }
@@ -65,11 +75,15 @@ public class BackendException extends Exception {
     this(reason, operation, 0, message, null);
   }
 
-  /** A failure reported with an errno: the reason follows {@link Reason#forErrno}. */
+  /**
+   * A failure reported with an errno by the kernel, libc or a UAPI daemon (never one made up by
+   * clusternet): the reason follows {@link Reason#forErrno(int)}.
+   */
   public static BackendException ofErrno(String operation, int errno, String detail) {
     Reason reason = Reason.forErrno(errno);
+    String name = Errno.of(errno).map(e -> e.name() + ", ").orElse("");
     String text = operation + ": " + reason.name().toLowerCase(java.util.Locale.ROOT)
-        .replace('_', ' ') + " (errno " + Math.abs(errno) + ")"
+        .replace('_', ' ') + " (" + name + "errno " + Math.abs(errno) + ")"
         + (detail == null || detail.isEmpty() ? "" : ": " + detail);
     return new BackendException(reason, operation, errno, text, null);
   }

@@ -162,7 +162,7 @@ final class UapiCodec {
   }
 
   static BackendException protocol(String operation, String detail) {
-    return new BackendException(Reason.PROTOCOL_ERROR, operation, 71,
+    return new BackendException(Reason.PROTOCOL_ERROR, operation, 0,
         operation + ": protocol error: " + detail, null);
   }
 

@@ -191,7 +191,7 @@ public final class UapiWireGuardBackend implements WireGuardBackend {
       return Boolean.TRUE;
     });
     if (done == null) {
-      throw new BackendException(Reason.NOT_FOUND, operation, 19,
+      throw new BackendException(Reason.NOT_FOUND, operation, 0,
           operation + ": no such device (no UAPI socket at " + socketPath(name) + ")", null);
     }
   }
@@ -263,23 +263,16 @@ public final class UapiWireGuardBackend implements WireGuardBackend {
   /** The one place where I/O failures become {@link BackendException}s. */
   static BackendException ioFailure(String operation, IOException e, boolean timedOut) {
     if (timedOut) {
-      return new BackendException(Reason.TIMEOUT, operation, 110,
+      return new BackendException(Reason.TIMEOUT, operation, 0,
           operation + ": no answer from the UAPI socket in time", e);
     }
     String text = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-    Reason reason;
-    int errno;
-    if (text.contains("permission denied") || e instanceof java.nio.file.AccessDeniedException) {
-      reason = Reason.PERMISSION_DENIED;
-      errno = 13;
-    } else if (text.contains("broken pipe") || text.contains("connection reset")) {
-      reason = Reason.IO_ERROR;
-      errno = text.contains("broken pipe") ? 32 : 104;
-    } else {
-      reason = Reason.IO_ERROR;
-      errno = 0;
-    }
-    return new BackendException(reason, operation, errno,
+    // Java's socket exceptions carry no errno; the reason is read from the exception, and no
+    // errno is made up for it.
+    Reason reason = text.contains("permission denied")
+        || e instanceof java.nio.file.AccessDeniedException
+        ? Reason.PERMISSION_DENIED : Reason.IO_ERROR;
+    return new BackendException(reason, operation, 0,
         operation + ": " + reason.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " ("
             + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
   }

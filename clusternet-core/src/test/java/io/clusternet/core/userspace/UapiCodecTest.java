@@ -125,6 +125,7 @@ class UapiCodecTest {
       assertThatThrownBy(() -> parse(reply)).as(reply)
           .isInstanceOfSatisfying(BackendException.class, e -> {
             assertThat(e.reason()).isEqualTo(Reason.PROTOCOL_ERROR);
+            assertThat(e.errno()).as("no errno is made up: the daemon sent none").isEmpty();
             assertThat(e.getMessage()).doesNotContain(PRIV.substring(0, 20));
           });
     }

@@ -2,6 +2,7 @@ package io.clusternet.netlink.jna;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
+import io.clusternet.api.backend.Errno;
 import io.clusternet.netlink.ErrnoException;
 import io.clusternet.netlink.NetlinkSocket;
 import io.clusternet.netlink.wire.Netlink;
@@ -144,8 +145,8 @@ public final class JnaNetlinkSocket implements NetlinkSocket {
       try {
         n = LibC.recv(f, buffer, buffer.length, LibC.MSG_TRUNC);
       } catch (LastErrorException e) {
-        if (e.getErrorCode() == LibC.EINTR) continue;
-        if (e.getErrorCode() == LibC.EAGAIN) {
+        if (Errno.EINTR.is(e.getErrorCode())) continue;
+        if (Errno.EAGAIN.is(e.getErrorCode())) {
           throw new SocketTimeoutException("no netlink reply in time");
         }
         throw errnoException("receiving from netlink", e);

@@ -20,8 +20,6 @@ final class LibC {
   static final int O_RDONLY = 0;
   static final int O_CLOEXEC = 0x80000;
   static final int CLONE_NEWNET = 0x40000000;
-  static final int EINTR = 4;
-  static final int EAGAIN = 11;
 
   /** {@code int socket(int domain, int type, int protocol);} */
   static native int socket(int domain, int type, int protocol) throws LastErrorException;

@@ -1,6 +1,7 @@
 package io.clusternet.testing.wg;
 
 import io.clusternet.api.backend.BackendException;
+import io.clusternet.api.backend.Errno;
 import io.clusternet.api.backend.WireGuardBackend;
 import io.clusternet.api.crypto.PresharedKey;
 import io.clusternet.api.crypto.PrivateKey;
@@ -113,8 +114,8 @@ public final class FakeWireGuardBackend implements WireGuardBackend {
   public synchronized void configure(String name, DeviceConfig config) throws BackendException {
     Device d = devices.get(name);
     if (d == null) {
-      throw new BackendException(BackendException.Reason.NOT_FOUND, "configuring " + name, 19,
-          "configuring " + name + ": no such device", null);
+      // As the kernel answers (wireguard-go's backend reports no errno: there is no socket).
+      throw BackendException.ofErrno("configuring " + name, Errno.ENODEV.value(), "");
     }
     configures.incrementAndGet();
     BackendException failure = nextFailure;
