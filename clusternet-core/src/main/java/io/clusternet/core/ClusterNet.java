@@ -584,6 +584,25 @@ public final class ClusterNet extends AbstractService {
 
     /** Checks the inputs and builds the (not yet started) service. */
     public ClusterNet build() {
+      return new ClusterNet(config());
+    }
+
+    /**
+     * A dry run: the plan a start would apply to the device now, with the nodes it would exclude,
+     * from the key file (loaded with the usual checks, never generated: without one a throw-away
+     * key stands in and the preview says so), one list of the Nodes (or the node source's
+     * snapshot) and one read of the device if it exists. Writes nothing: no key file, no device
+     * change, no annotation.
+     *
+     * @throws IllegalStateException for settings {@link #build()} refuses
+     * @throws Exception from the key file ({@code StorageException}), the API server or the
+     *     device backend
+     */
+    public PlanPreview preview() throws Exception {
+      return PlanPreview.compute(config());
+    }
+
+    private ClusterNetConfig config() {
       if (nodeName == null || nodeName.isBlank()) throw new IllegalStateException("nodeName is required");
       if (apiClient == null) throw new IllegalStateException("kubernetes(ApiClient) is required");
       if (storageRoot == null && storage == null) {
@@ -633,13 +652,13 @@ public final class ClusterNet extends AbstractService {
       Duration check = deviceCheckPeriod != null ? deviceCheckPeriod
           : (resyncPeriod.compareTo(Duration.ofSeconds(2)) < 0 ? resyncPeriod
               : Duration.ofSeconds(2));
-      return new ClusterNet(new ClusterNetConfig(nodeName, apiClient, storageRoot, storage,
+      return new ClusterNetConfig(nodeName, apiClient, storageRoot, storage,
           wireGuard, links, daemon == null ? null : daemon.copy(), nodeSource, namespace,
           interfaceName, listenPort,
           clusterCidrs, interfaceAddresses, mtu, persistentKeepalive, resyncPeriod, annotationKey,
           family, includeNodeAddress, minIpv4PodCidrLength, minIpv6PodCidrLength, scheduler,
           clock, keepOnStop, loosePermissions,
-          apiCallTimeout, check, deviceRestoreTimeout, endpointPolicy, roamingGrace, metrics));
+          apiCallTimeout, check, deviceRestoreTimeout, endpointPolicy, roamingGrace, metrics);
     }
   }
 }

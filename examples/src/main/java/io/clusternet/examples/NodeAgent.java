@@ -149,6 +149,12 @@ public final class NodeAgent implements Callable<Integer> {
       description = "print and write the status this often, 0 = never (default: ${DEFAULT-VALUE})")
   int statusInterval;
 
+  @Option(names = "--dry-run",
+      description = "print the plan a start would apply now (peers to add, update and remove, each "
+          + "with its reason, and the excluded nodes), change nothing (no key file, device or "
+          + "annotation), and exit 0")
+  boolean dryRun;
+
   @Option(names = "--keep-on-stop",
       description = "at a stop, leave the interface, its addresses, routes and peers in place "
           + "(userspace: wireguard-go keeps running), so traffic keeps flowing while a new agent "
@@ -409,6 +415,17 @@ public final class NodeAgent implements Callable<Integer> {
           : NetlinkLinkBackend.open());
     }
 
+    if (dryRun) {
+      try {
+        System.out.print(b.preview().format());
+        return 0;
+      } catch (IllegalStateException | IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage(), e);
+      } catch (Exception e) {
+        System.err.println("error: dry run: " + e.getMessage());
+        return 1;
+      }
+    }
     PrometheusMeterRegistry registry = null;
     if (metricsAt.isPresent()) {
       registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -232,4 +232,39 @@ class NodeAgentUsageTest {
       }
     }
   }
+
+  /** --dry-run prints the plan and exits 0; no key file, no interface, no annotation. */
+  @Test
+  void dryRunPrintsThePlanAndChangesNothing() throws Exception {
+    Prerequisites.requireRoot("network namespaces, rtnetlink");
+    try (FakeApiServer api = FakeApiServer.startOnRandomPort();
+        NetworkNamespace ns = NetworkNamespace.create("cnd")) {
+      api.createNode("n1", "192.0.2.1", List.of("10.244.1.0/24"), null);
+      String peerKey = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=";
+      api.createNode("n2", "192.0.2.2", List.of("10.244.2.0/24"),
+          java.util.Map.of("clusternet.io/wireguard-public-key", peerKey));
+      api.createNode("n3", "192.0.2.3", List.of("10.244.3.0/24"), null);
+      Path kubeconfig = Files.writeString(tmp.resolve("kubeconfig"), """
+          apiVersion: v1
+          kind: Config
+          clusters: [{name: t, cluster: {server: "%s"}}]
+          contexts: [{name: t, context: {cluster: t, user: t}}]
+          current-context: t
+          users: [{name: t, user: {}}]
+          """.formatted(api.url()));
+      String iface = "cd" + tag + "a";
+      Path root = tmp.resolve("root");
+      Run r = agent("--kubeconfig", kubeconfig.toString(), "--node-name", "n1", "--netns",
+          ns.name(), "--interface", iface, "--backend", "userspace", "--storage-root",
+          root.toString(), "--cluster-cidr", "10.244.0.0/16", "--dry-run");
+      assertThat(r.code()).as(r.out() + r.err()).isZero();
+      assertThat(r.out()).contains("dry run for node n1, interface " + iface
+              + " (does not exist yet", "no key file yet", "nodes listed: 3",
+          "1 to add, 0 to update, 0 to remove", "add " + peerKey + " for node n2",
+          "n3: NO_KEY");
+      assertThat(root).doesNotExist();
+      assertThat(ns.exec("ip", "link", "show", iface).exitCode()).isNotZero();
+      assertThat(api.nodeAnnotation("n1", "clusternet.io/wireguard-public-key")).isNull();
+    }
+  }
 }

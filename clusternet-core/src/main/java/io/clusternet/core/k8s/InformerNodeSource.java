@@ -8,6 +8,7 @@ import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1NodeList;
@@ -344,5 +345,17 @@ public final class InformerNodeSource implements NodeSource, AutoCloseable {
   @Override
   public void close() {
     factory.stopAllRegisteredInformers();
+  }
+
+  /**
+   * Every Node as one list call shows it (no informer, no watch), such as for a dry run.
+   *
+   * @throws ApiException as the API server answers (or {@code code() == 0} when unreachable)
+   */
+  public static List<NodeInfo> listOnce(ApiClient client) throws ApiException {
+    V1NodeList list = new CoreV1Api(client).listNode().execute();
+    List<NodeInfo> nodes = new ArrayList<>();
+    for (V1Node n : list.getItems()) nodes.add(NodeInfos.of(n));
+    return nodes;
   }
 }

@@ -125,6 +125,18 @@ public final class KeyManager {
   }
 
   /**
+   * The key in the key file, if there is one; never writes a key (for a dry run). The same checks
+   * as {@link #loadOrGenerate()} apply (ownership, modes: repaired or refused, clamping).
+   *
+   * @throws StorageException as for {@link #loadOrGenerate()}, except that nothing is written
+   */
+  public Optional<NodeKey> load() throws StorageException {
+    List<String> warnings = new ArrayList<>();
+    checkDirectories(warnings);
+    return load(warnings).map(k -> new NodeKey(k, X25519.publicKey(k), false, warnings));
+  }
+
+  /**
    * Generates a new key and replaces the key file, whatever it holds (also a corrupt one). The
    * node's identity changes: every peer must learn the new public key.
    */

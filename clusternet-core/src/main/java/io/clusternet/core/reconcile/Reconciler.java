@@ -11,6 +11,7 @@ import io.clusternet.core.mesh.DesiredMesh;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ScheduledExecutorService;
@@ -238,7 +239,7 @@ public final class Reconciler implements AutoCloseable {
       lastPlan.set(Optional.of(plan));
       if (!plan.isEmpty()) {
         log.info("{}: applying {}", device, plan.summary());
-        if (log.isDebugEnabled()) plan.reasons().forEach(r -> log.debug("{}: {}", device, r));
+        logReasons(plan.reasons());
         io.clusternet.core.diff.DeviceIndex before = held;
         held = null; // unknown until the write is done
         writes.incrementAndGet(); // counted before it reaches the device, so never seen late
@@ -276,6 +277,22 @@ public final class Reconciler implements AutoCloseable {
   /** Sets the observer told about every run from now on (replacing the previous one). */
   public void observeRuns(RunObserver observer) {
     this.observer = Objects.requireNonNull(observer, "observer");
+  }
+
+  /** The most reasons logged at INFO per plan; the rest go to DEBUG (a cold start has many). */
+  static final int INFO_REASONS = 20;
+
+  private void logReasons(List<String> reasons) {
+    for (int i = 0; i < reasons.size(); i++) {
+      if (i < INFO_REASONS) {
+        log.info("{}: {}", device, reasons.get(i));
+      } else {
+        if (i == INFO_REASONS) {
+          log.info("{}: ... and {} more (at DEBUG)", device, reasons.size() - INFO_REASONS);
+        }
+        log.debug("{}: {}", device, reasons.get(i));
+      }
+    }
   }
 
   /** Backend writes attempted so far (one per non-empty plan), counted as each one is sent. */
