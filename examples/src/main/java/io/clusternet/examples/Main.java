@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 /**
  * {@code java -jar clusternet-examples.jar <command>}: {@code agent} (the node agent), {@code
+ * status} (its last status), {@code
  * node-key} (the storage and key example). The three-node demo is its own jar, {@code
  * clusternet-demo.jar} ({@code ./run-demo}): it needs the test kit, which this jar does not carry.
  */
@@ -22,6 +23,7 @@ public final class Main {
     String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
     switch (command) {
       case "agent" -> NodeAgent.main(rest);
+      case "status" -> StatusCommand.main(rest);
       case "demo" -> {
         boolean help = rest.length == 1 && (rest[0].equals("--help") || rest[0].equals("-h"));
         (help ? System.out : System.err).print(DEMO_MOVED);
@@ -34,6 +36,7 @@ public final class Main {
 
             commands:
               agent     run the clusternet node agent (agent --help for its options)
+              status    print the running agent's last status (--json for machines)
               node-key  create a storage root, generate or load the node key, print it
 
             The three-node demo is its own jar: sudo ./run-demo, see README.md.

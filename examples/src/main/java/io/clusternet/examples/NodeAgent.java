@@ -47,7 +47,8 @@ import picocli.CommandLine.Option;
             + "WireGuard peers equal to them: endpoint = InternalIP:port, allowed IPs = podCIDRs.",
         ""},
     footer = {"", "Status: printed every --status-interval seconds and written to "
-        + "<storage-root>/ephemeral/clusternet/status.txt.",
+        + "<storage-root>/ephemeral/clusternet/status.txt and status.json (see the status "
+        + "command).",
         "Health (with --health-address): /healthz and /readyz answer 200 \"ok\" or 503 and the "
             + "reason.",
         "Metrics (with --metrics-address): /metrics in the Prometheus text format.",
@@ -523,6 +524,7 @@ public final class NodeAgent implements Callable<Integer> {
         System.out.println(text);
         try {
           root.ephemeral.clusternet.status.write(text);
+          root.ephemeral.clusternet.statusJson.write(StatusJson.of(status));
         } catch (Exception e) {
           System.err.println("warning: writing the status file: " + e.getMessage());
         }

@@ -267,4 +267,85 @@ class NodeAgentUsageTest {
       assertThat(api.nodeAnnotation("n1", "clusternet.io/wireguard-public-key")).isNull();
     }
   }
+
+  static Run status(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    int code;
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      code = StatusCommand.run(args);
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+    return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+  }
+
+  /** The status command shows a running agent's status, as text and as JSON. */
+  @Test
+  void statusShowsTheRunningAgentsViewAsTextAndJson() throws Exception {
+    Prerequisites.requireRoot("network namespaces, wireguard-go");
+    Prerequisites.require(Prerequisites.onPath("wireguard-go"), "wireguard-go");
+    Path root = tmp.resolve("root");
+    assertThat(status("--storage-root", root.toString()).code()).isEqualTo(1);
+    try (FakeApiServer api = FakeApiServer.startOnRandomPort();
+        NetworkNamespace ns = NetworkNamespace.create("cns")) {
+      api.createNode("n1", "192.0.2.1", List.of("10.244.1.0/24"), null);
+      String peerKey = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=";
+      api.createNode("n2", "192.0.2.2", List.of("10.244.2.0/24"),
+          java.util.Map.of("clusternet.io/wireguard-public-key", peerKey));
+      api.createNode("n3\nhealth: healthy", "192.0.2.3", List.of("10.244.3.0/24"), null);
+      Path kubeconfig = Files.writeString(tmp.resolve("kubeconfig"), """
+          apiVersion: v1
+          kind: Config
+          clusters: [{name: t, cluster: {server: "%s"}}]
+          contexts: [{name: t, context: {cluster: t, user: t}}]
+          current-context: t
+          users: [{name: t, user: {}}]
+          """.formatted(api.url()));
+      String iface = "cs" + tag + "a";
+      Path log = tmp.resolve("agent.log");
+      Process agent = ChildJvm.builder(List.of(), NodeAgent.class, "--kubeconfig",
+              kubeconfig.toString(), "--node-name", "n1", "--netns", ns.name(), "--interface",
+              iface, "--backend", "userspace", "--storage-root", root.toString(),
+              "--cluster-cidr", "10.244.0.0/16", "--status-interval", "1", "--log-level", "warn")
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      try {
+        await("a status with n2 as a peer", Duration.ofSeconds(60), () -> {
+          Run r = status("--storage-root", root.toString());
+          return (r.code() == 0 && r.out().contains("(node n2)")) || !agent.isAlive();
+        });
+        Run text = status("--storage-root", root.toString());
+        assertThat(text.code()).as(Files.readString(log)).isZero();
+        assertThat(text.out()).contains("node: n1  interface: " + iface, "peer: " + peerKey,
+            "allowed ips: 10.244.2.0/24", "excluded nodes:", "NO_KEY", "s ago by the agent");
+        assertThat(text.out().lines().filter(l -> l.strip().startsWith("health:")).count())
+            .isEqualTo(1);
+        Run json = status("--storage-root", root.toString(), "--json");
+        assertThat(json.code()).isZero();
+        com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(json.out())
+            .getAsJsonObject();
+        assertThat(o.get("node").getAsString()).isEqualTo("n1");
+        assertThat(o.getAsJsonArray("peers").get(0).getAsJsonObject().get("node").getAsString())
+            .isEqualTo("n2");
+        assertThat(o.getAsJsonArray("excluded").get(0).getAsJsonObject().get("node")
+            .getAsString()).isEqualTo("n3\nhealth: healthy");
+        assertThat(o.getAsJsonArray("excluded").get(0).getAsJsonObject().get("reason")
+            .getAsString()).isEqualTo("NO_KEY");
+        String privateKey = Files.readString(root.resolve("data/kubernetes/clusternet/private.key"))
+            .strip();
+        assertThat(text.out() + json.out()).doesNotContain(privateKey);
+      } finally {
+        agent.toHandle().destroy();
+        if (!agent.waitFor(30, TimeUnit.SECONDS)) {
+          agent.toHandle().destroyForcibly();
+          agent.waitFor(10, TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
 }

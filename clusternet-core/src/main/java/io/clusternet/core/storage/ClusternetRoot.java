@@ -93,6 +93,10 @@ public final class ClusternetRoot extends Directory {
     /** {@code status.txt}: the last status a host wrote, for humans and scripts (0644). */
     public final TypedFile<String> status =
         file("status.txt", io.clusternet.localstorage.codec.Codecs.utf8(), FileMode.WORLD_READABLE);
+    /** {@code status.json}: the same status for machines (0644). */
+    public final TypedFile<String> statusJson =
+        file("status.json", io.clusternet.localstorage.codec.Codecs.utf8(),
+            FileMode.WORLD_READABLE);
 
     ClusternetEphemeralDirectory(Placement placement) {
       super(placement);
