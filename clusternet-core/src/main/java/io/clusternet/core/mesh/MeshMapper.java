@@ -369,9 +369,15 @@ public final class MeshMapper {
     return new Choice(best, text);
   }
 
-  /** An InternalIP's text as an address: IpPrefix's literal parser, strict, never DNS. */
+  /**
+   * An InternalIP's text as an address: IpPrefix's literal parser, strict, never DNS. An
+   * IPv4-mapped address ({@code ::ffff:a.b.c.d}) is the IPv4 address it carries, as Kubernetes
+   * reads it: as an endpoint the mapped form fails on wireguard-go (network is unreachable), and
+   * kept apart it would escape the duplicate-endpoint and own-address checks.
+   */
   private static InetAddress parseAddress(String ip) throws AddressFormatException {
-    return IpPrefix.parse(ip.strip() + (ip.contains(":") ? "/128" : "/32")).address();
+    return embeddedIpv4(IpPrefix.parse(ip.strip() + (ip.contains(":") ? "/128" : "/32"))
+        .address());
   }
 
   /** How many rejected InternalIPs an exclusion's message lists. */
