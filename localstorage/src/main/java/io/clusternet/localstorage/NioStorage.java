@@ -83,6 +83,13 @@ public final class NioStorage implements Storage {
   @Override
   public Optional<byte[]> read(StoragePath path) throws StorageException {
     try {
+      // Only a regular file is read: opening a FIFO blocks until a writer comes (maybe never),
+      // and a character device such as /dev/zero never ends.
+      BasicFileAttributes attrs = Files.readAttributes(resolve(path), BasicFileAttributes.class);
+      if (!attrs.isRegularFile() && !attrs.isDirectory()) {
+        throw new StorageException(StorageException.Reason.WRONG_TYPE, location(path),
+            "reading " + location(path) + ": not a regular file (a FIFO, socket or device)");
+      }
       return Optional.of(Files.readAllBytes(resolve(path)));
     } catch (NoSuchFileException e) {
       return Optional.empty();

@@ -41,7 +41,12 @@ public interface Storage {
   /** Whether something exists at the path. */
   boolean exists(StoragePath path) throws StorageException;
 
-  /** The whole content of a file, or empty if there is no file at the path. */
+  /**
+   * The whole content of a file, or empty if there is no file at the path.
+   *
+   * @throws StorageException {@code WRONG_TYPE} when the path is not a regular file (a directory,
+   *     a FIFO, a socket, a device), without opening it; other reasons as the storage reports them
+   */
   Optional<byte[]> read(StoragePath path) throws StorageException;
 
   /** Writes a whole file atomically and durably with exactly the given mode. */
