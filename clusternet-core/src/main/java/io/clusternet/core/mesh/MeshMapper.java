@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -265,7 +266,39 @@ public final class MeshMapper {
     if (prefix.length() == 0 || prefix.length() < min) {
       return " is wider than /" + min + ", the shortest pod CIDR accepted without a cluster CIDR";
     }
+    for (Map.Entry<IpPrefix, String> special : SPECIAL_RANGES.entrySet()) {
+      if (special.getKey().overlaps(prefix)) {
+        return " overlaps " + special.getKey() + " (" + special.getValue()
+            + "), never a pod network";
+      }
+    }
     return null;
+  }
+
+  /**
+   * Address space that is never a pod network (refused as pod CIDRs when no cluster CIDR of the
+   * family says otherwise), as InternalIPs there are refused as endpoints: packets to them would
+   * go to the peer (every link-local or multicast packet on the interface) and the peer could
+   * send from them.
+   */
+  private static final Map<IpPrefix, String> SPECIAL_RANGES = specialRanges();
+
+  private static Map<IpPrefix, String> specialRanges() {
+    Map<IpPrefix, String> m = new java.util.LinkedHashMap<>();
+    String[][] ranges = {
+        {"0.0.0.0/8", "\"this network\""}, {"127.0.0.0/8", "loopback"},
+        {"169.254.0.0/16", "link-local"}, {"224.0.0.0/4", "multicast"},
+        {"240.0.0.0/4", "reserved, with broadcast"}, {"::/128", "unspecified"},
+        {"::1/128", "loopback"}, {"::ffff:0:0/96", "IPv4-mapped"},
+        {"fe80::/10", "link-local"}, {"ff00::/8", "multicast"}};
+    for (String[] r : ranges) {
+      try {
+        m.put(IpPrefix.parse(r[0]), r[1]);
+      } catch (AddressFormatException e) {
+        throw new AssertionError(e);
+      }
+    }
+    return java.util.Collections.unmodifiableMap(m);
   }
 
   /** A parse error's message with the rejected input escaped and cut short. */

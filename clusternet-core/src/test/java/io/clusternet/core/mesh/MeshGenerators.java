@@ -30,13 +30,15 @@ public final class MeshGenerators {
   /**
    * Pod CIDRs: nested, overlapping and disjoint IPv4 and IPv6 ranges; over-wide ones (everything,
    * the service network, /8s) that only some configs accept; one outside the cluster CIDR; text
-   * that is no CIDR, one with a newline.
+   * that is no CIDR, one with a newline, and special address space (loopback, multicast,
+   * link-local, IPv4-mapped).
    */
   public static List<String> podCidrs() {
     return List.of("10.244.0.0/16", "10.244.1.0/24", "10.244.1.128/25", "10.244.2.0/24",
         "10.244.3.0/24", "10.244.0.0/24", "10.0.0.0/8", "fd00::/64", "fd00::/56", "fd00:1::/64",
         "::/0", "0.0.0.0/0", "10.96.0.0/12", "fd00::/8", "10.245.0.0/24", "nonsense",
-        "10.244.4.0/24\n  health: healthy");
+        "10.244.4.0/24\n  health: healthy", "127.0.0.0/24", "224.0.0.0/24", "169.254.0.0/24",
+        "fe80::/64", "::ffff:0:0/96");
   }
 
   /**
