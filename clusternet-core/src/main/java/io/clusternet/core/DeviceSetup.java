@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The WireGuard device and what surrounds it: brings it up (or adopts a wireguard-go daemon that
- * outlived a previous run), checks it cheaply ({@link #problems()}: daemon alive, link present and
- * up, our addresses and routes in place), restores it ({@link #restore()}: the same idempotent
- * steps as bring-up, starting a new daemon if ours died), and tears down what it created. Peers
+ * outlived a previous run), checks it cheaply ({@link #problems()}: daemon alive and answering,
+ * link present and up, our addresses and routes in place), restores it ({@link #restore()}: the
+ * same idempotent steps as bring-up, starting a new daemon if ours died or stopped answering),
+ * and tears down what it created. Peers
  * are not its business: after a restore the reconciler re-reads the device and adds them.
  * Not thread-safe: the service calls it from its scheduler thread (and at start and stop).
  */
@@ -43,6 +44,7 @@ final class DeviceSetup {
   private WireGuardBackend wg;
   private Optional<LinkBackend> links = Optional.empty();
   private WireGuardGoProcess daemon;
+  private boolean daemonSilent; // our daemon is alive but did not answer the last ping
   private Path adoptedSocket;
   private boolean createdLink;
   private final Set<Route> routes = new LinkedHashSet<>();
@@ -74,7 +76,7 @@ final class DeviceSetup {
   void bringUp() throws Exception {
     Path socketDirectory = socketDirectory();
     if (config.daemon() != null) {
-      UapiWireGuardBackend probe = UapiWireGuardBackend.create(socketDirectory);
+      UapiWireGuardBackend probe = uapi(socketDirectory);
       if (probe.device(config.interfaceName()).isPresent()) {
         // A daemon outlived our previous run (a crash or SIGKILL): adopt it, tunnels intact.
         adoptedSocket = probe.socketPath(config.interfaceName());
@@ -88,13 +90,18 @@ final class DeviceSetup {
       links = Optional.ofNullable(config.links());
     } else {
       backends = config.daemon() != null
-          ? WireGuardBackends.userspace(config.namespace(), socketDirectory)
+          ? WireGuardBackends.userspace(config.namespace(), uapi(socketDirectory))
           : WireGuardBackends.auto(config.namespace(), socketDirectory);
       wg = backends.wireGuard();
       links = config.links() != null ? Optional.of(config.links()) : backends.links();
       log.info("{}: {}", config.nodeName(), backends.reason());
     }
     configure();
+  }
+
+  private UapiWireGuardBackend uapi(Path socketDirectory) {
+    return UapiWireGuardBackend.create(socketDirectory)
+        .withTimeout(config.daemon().uapiTimeout());
   }
 
   private Path socketDirectory() {
@@ -158,6 +165,25 @@ final class DeviceSetup {
     if (adoptedSocket != null && daemon == null && !Files.exists(adoptedSocket)) {
       problems.add("the adopted wireguard-go's socket " + adoptedSocket + " is gone");
     }
+    daemonSilent = false;
+    if (problems.isEmpty() && config.daemon() != null && wg instanceof UapiWireGuardBackend u) {
+      // Alive is not enough: a stopped or hung daemon passes every other check. The ping is one
+      // round trip without a peer dump, bounded by the UAPI deadline.
+      try {
+        u.ping(iface);
+      } catch (BackendException e) {
+        if (e.reason() == BackendException.Reason.TIMEOUT) {
+          daemonSilent = daemon != null;
+          Duration t = u.timeout();
+          problems.add("wireguard-go does not answer on " + u.socketPath(iface) + " within "
+              + (t.toMillis() % 1000 == 0 ? t.toSeconds() + " s" : t.toMillis() + " ms")
+              + (daemon != null ? " (pid " + daemon.pid() + ")" : " (adopted)")
+              + ": stopped or hung");
+        } else {
+          problems.add("checking wireguard-go: " + e.getMessage());
+        }
+      }
+    }
     try {
       if (links.isPresent()) {
         LinkBackend l = links.get();
@@ -186,9 +212,22 @@ final class DeviceSetup {
     return problems;
   }
 
-  /** Brings back whatever is missing: a new daemon if ours died, then the idempotent steps. */
+  /**
+   * Brings back whatever is missing: a new daemon if ours died or did not answer the last check
+   * (stopped by its PID, SIGKILL if SIGTERM does not end it within a second), then the idempotent
+   * steps.
+   */
   void restore() throws Exception {
     if (config.daemon() != null) {
+      if (daemonSilent && daemon != null && daemon.isAlive()) {
+        log.warn("{}: wireguard-go (pid {}) does not answer; stopping it and starting a new one",
+            config.nodeName(), daemon.pid());
+        int code = daemon.stop(Duration.ofSeconds(1));
+        log.info("{}: the silent wireguard-go (pid {}) ended with {}", config.nodeName(),
+            daemon.pid(), code);
+        daemon = null;
+        daemonSilent = false;
+      }
       boolean ours = daemon != null && daemon.isAlive();
       boolean adopted = daemon == null && adoptedSocket != null && Files.exists(adoptedSocket);
       if (!ours && !adopted) {

@@ -24,35 +24,48 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Assembles {@link ClusterNet#health()} and {@link ClusterNet#status()} from the service's parts
- * (each may be {@code null} before start or after a failed one). Reads the device once per call.
+ * (each may be {@code null} before start or after a failed one). {@code health()} never reads the
+ * device: it reports the device watchdog's last check (at most one device check period old), so
+ * a stopped or hung wireguard-go cannot block it (the agent's /readyz calls it). {@code status()}
+ * reads the device once, bounded by the backend's deadline, and says why a read failed.
  */
 final class StatusReport {
   private static final Logger log = LoggerFactory.getLogger(StatusReport.class);
 
   private StatusReport() {}
 
-  /** The health flags; reads the device once. */
+  /** The health flags, without touching the device (the watchdog's last check says). */
   static ClusterNetStatus.Health health(ClusterNetConfig config, boolean running,
       DeviceSetup device, DeviceWatchdog watchdog, Reconciler reconciler, NodeSource nodes,
       KeyPublisher publisher) {
-    return health(running, read(config, device).isPresent(), watchdog, reconciler, nodes,
-        publisher);
+    return health(running, device != null && device.wireGuard() != null && watchdog != null,
+        List.of(), watchdog, reconciler, nodes, publisher);
   }
 
-  /** The device as its backend shows it (empty if absent, not set up, or unreadable). */
-  private static Optional<DeviceState> read(ClusterNetConfig config, DeviceSetup device) {
-    if (device == null) return Optional.empty();
+  /** One device read: its state (empty if absent or not set up), or why it failed. */
+  private record Read(Optional<DeviceState> state, Optional<String> failure) {}
+
+  private static Read read(ClusterNetConfig config, DeviceSetup device) {
+    if (device == null || device.wireGuard() == null) {
+      return new Read(Optional.empty(), Optional.empty());
+    }
     try {
-      return device.wireGuard().device(config.interfaceName());
+      return new Read(device.wireGuard().device(config.interfaceName()), Optional.empty());
     } catch (BackendException e) {
       log.debug("{}: status: {}", config.nodeName(), e.getMessage());
-      return Optional.empty();
+      return new Read(Optional.empty(), Optional.of(String.valueOf(e.getMessage())));
     }
   }
 
   private static ClusterNetStatus.Health health(boolean running, boolean devicePresent,
-      DeviceWatchdog watchdog, Reconciler reconciler, NodeSource nodes, KeyPublisher publisher) {
-    List<String> problems = watchdog == null ? List.of() : watchdog.problems();
+      List<String> readProblems, DeviceWatchdog watchdog, Reconciler reconciler,
+      NodeSource nodes, KeyPublisher publisher) {
+    List<String> problems = new ArrayList<>(readProblems);
+    if (watchdog != null) {
+      for (String p : watchdog.problems()) {
+        if (!problems.contains(p)) problems.add(p);
+      }
+    }
     boolean deviceUp = devicePresent && problems.isEmpty();
     Optional<String> error = problems.isEmpty() ? Optional.empty()
         : Optional.of("device: " + String.join("; ", problems));
@@ -76,7 +89,8 @@ final class StatusReport {
         ? new DesiredMesh(new TreeMap<>(), List.of()) : follower.current();
     List<ClusterNetStatus.Peer> peers = new ArrayList<>();
     Instant now = config.clock().instant();
-    Optional<DeviceState> state = read(config, device);
+    Read read = read(config, device);
+    Optional<DeviceState> state = read.state();
     for (PeerState p : state.map(DeviceState::peers).orElse(List.of())) {
       DesiredPeer d = mesh.peers().get(p.publicKey());
       peers.add(new ClusterNetStatus.Peer(Optional.ofNullable(d).map(DesiredPeer::nodeName),
@@ -90,7 +104,8 @@ final class StatusReport {
     String mode = device == null ? "host-provided" : device.mode();
     return new ClusterNetStatus(config.nodeName(), config.interfaceName(), mode,
         key == null ? null : key.publicKey(), config.listenPort(),
-        health(running, state.isPresent(), watchdog, reconciler, nodes, publisher), peers,
+        health(running, state.isPresent(), read.failure().map(List::of).orElse(List.of()),
+            watchdog, reconciler, nodes, publisher), peers,
         mesh.excluded(), writes, repairs);
   }
 

@@ -54,7 +54,7 @@ class StatusReportTest {
   }
 
   @Test
-  void statusAndHealthReadTheDeviceOnceEach() throws Exception {
+  void statusReadsTheDeviceOnceHealthNever() throws Exception {
     CountingBackend wg = new CountingBackend();
     wg.fake.createDevice("clusternet");
     CountingSource source = new CountingSource();
@@ -76,7 +76,8 @@ class StatusReportTest {
       assertThat(status.health().deviceUp()).isTrue();
       before = wg.reads.get();
       assertThat(net.health().deviceUp()).isTrue();
-      assertThat(wg.reads.get() - before).as("device reads by health()").isEqualTo(1);
+      // health() reports the watchdog's last check: a hung daemon cannot block it (FrozenDaemonTest).
+      assertThat(wg.reads.get() - before).as("device reads by health()").isZero();
     } finally {
       net.stopAsync().awaitTerminated();
     }

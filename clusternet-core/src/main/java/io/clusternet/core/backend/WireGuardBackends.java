@@ -115,8 +115,13 @@ public final class WireGuardBackends {
 
   /** The userspace backend, with links in the network namespace at {@code namespace}. */
   public static Selection userspace(Optional<Path> namespace, Path socketDirectory) {
-    return new Selection(Mode.USERSPACE, UapiWireGuardBackend.create(socketDirectory),
-        linksIfAvailable(namespace), "userspace: chosen by the host");
+    return userspace(namespace, UapiWireGuardBackend.create(socketDirectory));
+  }
+
+  /** The given userspace backend (its socket directory and deadline), with links as above. */
+  public static Selection userspace(Optional<Path> namespace, UapiWireGuardBackend uapi) {
+    return new Selection(Mode.USERSPACE, uapi, linksIfAvailable(namespace),
+        "userspace: chosen by the host");
   }
 
   /** rtnetlink works on every Linux kernel, with or without WireGuard. */

@@ -7,6 +7,8 @@ import io.clusternet.api.wg.DeviceConfig;
 import io.clusternet.api.wg.DeviceState;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.StandardProtocolFamily;
@@ -33,6 +35,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@link WireGuardBackend} for userspace WireGuard (wireguard-go) over the UAPI socket
@@ -47,8 +50,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       replaced by a fresh one once, before any reply was read; every request clusternet sends is
  *       safe to repeat.
  *   <li>Large {@code set} requests are streamed through a buffer, never built as one string.
- *   <li>Every operation has a deadline ({@link #withTimeout}); a daemon that stops answering
- *       gives {@link Reason#TIMEOUT} instead of a hung thread.
+ *   <li>Every operation, connecting included, has a deadline ({@link #withTimeout}, default
+ *       {@value #DEFAULT_TIMEOUT_MILLIS} ms): it fails with {@link Reason#TIMEOUT}, naming the
+ *       interface, the socket and the deadline, once the daemon has moved no byte (neither read
+ *       our request nor written its reply) for that long. The deadline counts silence, not the
+ *       whole operation, so it scales by itself with big dumps and big writes: a daemon that
+ *       streams 10,000 peers keeps the operation alive, a stopped one (SIGSTOP, a cgroup freezer,
+ *       stuck in the kernel) fails it after one deadline.
+ *   <li>{@link #ping} is the cheap liveness check: one round trip with no peer dump.
  *   <li>Errors: the daemon's negative errno values and every I/O failure are mapped to {@link
  *       BackendException} reasons in {@link #ioFailure}; nothing else escapes.
  * </ul>
@@ -60,7 +69,10 @@ public final class UapiWireGuardBackend implements WireGuardBackend {
   /** wireguard-go's compiled-in socket directory. */
   public static final Path DEFAULT_SOCKET_DIRECTORY = Path.of("/var/run/wireguard");
 
-  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+  /** The default deadline, in milliseconds: the longest silence of the daemon in one operation. */
+  public static final long DEFAULT_TIMEOUT_MILLIS = 5_000;
+
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(DEFAULT_TIMEOUT_MILLIS);
   private static final ScheduledExecutorService WATCHDOG =
       Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "clusternet-uapi-watchdog");
@@ -87,7 +99,13 @@ public final class UapiWireGuardBackend implements WireGuardBackend {
     return new UapiWireGuardBackend(socketDirectory, DEFAULT_TIMEOUT);
   }
 
-  /** This backend with another per-operation deadline (default 60 s). */
+  /**
+   * This backend with another deadline: the longest the daemon may stay silent during one
+   * operation (connect, request, reply) before it fails with {@link Reason#TIMEOUT}. Default
+   * {@value #DEFAULT_TIMEOUT_MILLIS} ms.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is zero or negative
+   */
   public UapiWireGuardBackend withTimeout(Duration timeout) {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive: " + timeout);
@@ -97,6 +115,24 @@ public final class UapiWireGuardBackend implements WireGuardBackend {
 
   public Path socketDirectory() {
     return socketDirectory;
+  }
+
+  /** The deadline: the longest silence of the daemon within one operation. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /**
+   * Checks that the daemon serving {@code name} answers, cheaply: an empty {@code set} request
+   * (no keys: it changes nothing) and its {@code errno=0} reply, one round trip with no peer
+   * dump, unlike {@link #device}.
+   *
+   * @throws BackendException {@link Reason#NOT_FOUND} if no daemon serves the device, {@link
+   *     Reason#TIMEOUT} if it does not answer within the deadline, another reason for other
+   *     failures
+   */
+  public void ping(String name) throws BackendException {
+    set(name, "checking that wireguard-go answers for " + name, out -> out.write("set=1\n\n"));
   }
 
   /** The UAPI socket of a device. */
@@ -141,7 +177,7 @@ public final class UapiWireGuardBackend implements WireGuardBackend {
 
   @Override
   public void configure(String name, DeviceConfig config) throws BackendException {
-    set(name, out -> UapiCodec.writeSet(out, config));
+    set(name, "configuring " + name, out -> UapiCodec.writeSet(out, config));
   }
 
   /**
@@ -153,7 +189,7 @@ public final class UapiWireGuardBackend implements WireGuardBackend {
     for (String line : lines) {
       if (line.indexOf('\n') >= 0) throw new IllegalArgumentException("a line contains \\n");
     }
-    set(name, out -> {
+    set(name, "configuring " + name, out -> {
       out.write("set=1\n");
       for (String line : lines) {
         out.write(line);
@@ -167,8 +203,8 @@ public final class UapiWireGuardBackend implements WireGuardBackend {
     void write(Writer out) throws IOException;
   }
 
-  private void set(String name, RequestWriter request) throws BackendException {
-    String operation = "configuring " + name;
+  private void set(String name, String operation, RequestWriter request)
+      throws BackendException {
     Boolean done = exchange(name, operation, c -> {
       IOException writeFailure = null;
       try {
@@ -206,12 +242,12 @@ public final class UapiWireGuardBackend implements WireGuardBackend {
     boolean reused = c != null;
     while (true) {
       if (c == null) {
-        c = connect(name, operation);
+        c = connect(name, operation, timeout);
         if (c == null) return null;
       }
       long before = c.in.bytesRead();
       try {
-        T result = c.run(body, timeout);
+        T result = c.run(body);
         if (c.timedOut.get() || !c.in.drained() || idle.putIfAbsent(name, c) != null) c.close();
         return result;
       } catch (BackendException e) {
@@ -228,8 +264,12 @@ public final class UapiWireGuardBackend implements WireGuardBackend {
     }
   }
 
-  /** A connection, or null if there is no live socket for the device. */
-  private Connection connect(String name, String operation) throws BackendException {
+  /**
+   * A connection, or null if there is no live socket for the device. Connecting has the deadline
+   * too: a stopped daemon's listen queue fills up, and then connect blocks.
+   */
+  private Connection connect(String name, String operation, Duration timeout)
+      throws BackendException {
     Path path = socketPath(name);
     SocketChannel channel;
     try {
@@ -237,10 +277,17 @@ public final class UapiWireGuardBackend implements WireGuardBackend {
     } catch (IOException e) {
       throw ioFailure(operation, e, false);
     }
+    AtomicBoolean late = new AtomicBoolean();
+    ScheduledFuture<?> deadline = WATCHDOG.schedule(() -> {
+      late.set(true);
+      closeQuietly(channel);
+    }, timeout.toNanos(), TimeUnit.NANOSECONDS);
     try {
       channel.connect(UnixDomainSocketAddress.of(path));
     } catch (IOException e) {
       closeQuietly(channel);
+      if (late.get()) throw timedOut(operation, path, timeout, "connecting", e);
+      if (e instanceof ClosedByInterruptException) Thread.currentThread().interrupt();
       String text = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
       // No socket file, or a stale one left by a killed daemon: no such device.
       if (e instanceof NoSuchFileException || text.contains("no such file")
@@ -248,8 +295,25 @@ public final class UapiWireGuardBackend implements WireGuardBackend {
         return null;
       }
       throw ioFailure(operation, e, false);
+    } finally {
+      deadline.cancel(false);
     }
-    return new Connection(channel, operation);
+    return new Connection(channel, operation, path, timeout);
+  }
+
+  /** The {@link Reason#TIMEOUT} failure: names the operation (and so the interface), the socket
+   * and the deadline. */
+  static BackendException timedOut(String operation, Path socket, Duration timeout, String phase,
+      IOException e) {
+    return new BackendException(Reason.TIMEOUT, operation, 0, operation + ": wireguard-go "
+        + "does not answer on " + socket + " (silent for " + describe(timeout) + " while "
+        + phase + "; stopped or hung?)", e);
+  }
+
+  /** "5 s" or "1500 ms". */
+  static String describe(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
   }
 
   private static void closeQuietly(SocketChannel channel) {
@@ -294,42 +358,103 @@ public final class UapiWireGuardBackend implements WireGuardBackend {
     return "UapiWireGuardBackend[" + socketDirectory + "]";
   }
 
-  /** One connection, one request at a time, each closed by a watchdog if its deadline passes. */
+  /**
+   * One connection, one request at a time, closed by the watchdog once the daemon has been
+   * silent (no byte read or written) for the deadline.
+   */
   private static final class Connection implements AutoCloseable {
     final SocketChannel channel;
     final String operation;
+    final Path socket;
+    final Duration timeout;
     final Writer out;
     final UapiCodec.LineReader in;
     final AtomicBoolean timedOut = new AtomicBoolean();
+    /** System.nanoTime() of the last byte moved, either way. */
+    volatile long lastProgress;
+    volatile boolean reading;
 
-    Connection(SocketChannel channel, String operation) {
+    Connection(SocketChannel channel, String operation, Path socket, Duration timeout) {
       this.channel = channel;
       this.operation = operation;
-      this.out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(channel),
-          StandardCharsets.US_ASCII), 32 * 1024);
-      this.in = new UapiCodec.LineReader(Channels.newInputStream(channel));
+      this.socket = socket;
+      this.timeout = timeout;
+      OutputStream raw = Channels.newOutputStream(channel);
+      this.out = new BufferedWriter(new OutputStreamWriter(new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+          write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          reading = false;
+          raw.write(b, off, len);
+          lastProgress = System.nanoTime();
+        }
+      }, StandardCharsets.US_ASCII), 32 * 1024);
+      InputStream rawIn = Channels.newInputStream(channel);
+      this.in = new UapiCodec.LineReader(new InputStream() {
+        @Override
+        public int read() throws IOException {
+          byte[] one = new byte[1];
+          int n = read(one, 0, 1);
+          return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          reading = true;
+          int n = rawIn.read(b, off, len);
+          lastProgress = System.nanoTime();
+          return n;
+        }
+      });
     }
 
     interface Body<T> {
       T run(Connection c) throws IOException, BackendException;
     }
 
-    <T> T run(Body<T> body, Duration timeout) throws BackendException {
+    <T> T run(Body<T> body) throws BackendException {
       in.startReply();
-      ScheduledFuture<?> deadline = WATCHDOG.schedule(() -> {
-        timedOut.set(true);
-        closeQuietly(channel);
-      }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+      lastProgress = System.nanoTime();
+      reading = false;
+      AtomicBoolean done = new AtomicBoolean();
+      AtomicReference<ScheduledFuture<?>> deadline = new AtomicReference<>();
+      Runnable check = new Runnable() {
+        @Override
+        public void run() {
+          if (done.get()) return;
+          long silent = System.nanoTime() - lastProgress;
+          if (silent >= timeout.toNanos()) {
+            timedOut.set(true);
+            closeQuietly(channel);
+          } else {
+            deadline.set(WATCHDOG.schedule(this, timeout.toNanos() - silent,
+                TimeUnit.NANOSECONDS));
+          }
+        }
+      };
+      deadline.set(WATCHDOG.schedule(check, timeout.toNanos(), TimeUnit.NANOSECONDS));
       try {
         return body.run(this);
       } catch (AsynchronousCloseException e) {
+        if (timedOut.get()) throw timedOut(e);
         if (e instanceof ClosedByInterruptException) Thread.currentThread().interrupt();
-        throw ioFailure(operation, e, timedOut.get());
+        throw ioFailure(operation, e, false);
       } catch (IOException e) {
-        throw ioFailure(operation, e, timedOut.get());
+        if (timedOut.get()) throw timedOut(e);
+        throw ioFailure(operation, e, false);
       } finally {
-        deadline.cancel(false);
+        done.set(true);
+        deadline.get().cancel(false);
       }
+    }
+
+    private BackendException timedOut(IOException e) {
+      return UapiWireGuardBackend.timedOut(operation, socket, timeout,
+          reading ? "waiting for its reply" : "sending the request", e);
     }
 
     @Override

@@ -157,6 +157,7 @@ public final class WireGuardGoProcess implements AutoCloseable {
     private String executable = "wireguard-go";
     private String logLevel = "error";
     private Duration startTimeout = Duration.ofSeconds(10);
+    private Duration uapiTimeout = Duration.ofMillis(UapiWireGuardBackend.DEFAULT_TIMEOUT_MILLIS);
     private Path logFile;
 
     private Builder(String interfaceName) {
@@ -179,6 +180,7 @@ public final class WireGuardGoProcess implements AutoCloseable {
       b.executable = executable;
       b.logLevel = logLevel;
       b.startTimeout = startTimeout;
+      b.uapiTimeout = uapiTimeout;
       b.logFile = logFile;
       return b;
     }
@@ -235,6 +237,27 @@ public final class WireGuardGoProcess implements AutoCloseable {
     /** The output file set with {@link #logFile(Path)}, if any. */
     public Optional<Path> logFile() {
       return Optional.ofNullable(logFile);
+    }
+
+    /**
+     * Optional: the deadline of each UAPI operation on this daemon ({@link
+     * UapiWireGuardBackend#withTimeout}): how long it may stay silent before the operation fails
+     * with {@code TIMEOUT} and {@link io.clusternet.core.ClusterNet} treats it as hung (it is
+     * then replaced). Default {@value UapiWireGuardBackend#DEFAULT_TIMEOUT_MILLIS} ms.
+     *
+     * @throws IllegalArgumentException if zero or negative
+     */
+    public Builder uapiTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("uapiTimeout must be positive: " + timeout);
+      }
+      this.uapiTimeout = timeout;
+      return this;
+    }
+
+    /** The deadline of each UAPI operation on this daemon. */
+    public Duration uapiTimeout() {
+      return uapiTimeout;
     }
 
     /** Optional: how long to wait for the UAPI socket to accept a connection; default 10 s. */
