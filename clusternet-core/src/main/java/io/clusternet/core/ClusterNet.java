@@ -176,7 +176,8 @@ public final class ClusterNet extends AbstractService {
         t.setDaemon(true);
         return t;
       });
-      informer = new InformerNodeSource(config.apiClient(), informerExecutor);
+      informer = new InformerNodeSource(config.apiClient(), informerExecutor,
+          config.watchTimeout());
       nodes = informer;
     }
     follower = new MeshFollower(config.nodeName(), nodes,
@@ -323,6 +324,7 @@ public final class ClusterNet extends AbstractService {
     private boolean keepOnStop;
     private KeyManager.LoosePermissions loosePermissions = KeyManager.LoosePermissions.REPAIR;
     private Duration apiCallTimeout = Duration.ofSeconds(10);
+    private Duration watchTimeout = InformerNodeSource.DEFAULT_WATCH_TIMEOUT;
     private Duration deviceCheckPeriod;
     private Duration deviceRestoreTimeout = Duration.ofSeconds(60);
     private EndpointPolicy endpointPolicy = EndpointPolicy.ROAMING;
@@ -382,6 +384,20 @@ public final class ClusterNet extends AbstractService {
      */
     public Builder apiCallTimeout(Duration timeout) {
       this.apiCallTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Optional: the longest node watch (whole seconds, at least 1 s). The API server ends each
+     * watch after this and the informer watches again from where it was; a watch still open 15 s
+     * later is cut on our side, so an API connection that went silent (a NAT or load balancer
+     * lost its state) is noticed within this plus 15 s and the nodes are listed anew; until a
+     * list succeeds {@code health()} is not healthy and {@code lastError} says {@code node watch:
+     * no answer within N s}. Shorter notices sooner; each watch renewal is one cheap request per
+     * node. Default 2 min; {@code build()} refuses less than 1 s.
+     */
+    public Builder watchTimeout(Duration timeout) {
+      this.watchTimeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 
@@ -636,6 +652,9 @@ public final class ClusterNet extends AbstractService {
       if (daemon != null && wireGuard != null) {
         throw new IllegalStateException("choose userspace(...) or backends(...), not both");
       }
+      if (watchTimeout.toSeconds() < 1) {
+        throw new IllegalStateException("watchTimeout must be at least 1 s: " + watchTimeout);
+      }
       if (apiCallTimeout.isNegative() || apiCallTimeout.isZero()) {
         throw new IllegalStateException("apiCallTimeout must be positive");
       }
@@ -658,7 +677,8 @@ public final class ClusterNet extends AbstractService {
           clusterCidrs, interfaceAddresses, mtu, persistentKeepalive, resyncPeriod, annotationKey,
           family, includeNodeAddress, minIpv4PodCidrLength, minIpv6PodCidrLength, scheduler,
           clock, keepOnStop, loosePermissions,
-          apiCallTimeout, check, deviceRestoreTimeout, endpointPolicy, roamingGrace, metrics);
+          apiCallTimeout, watchTimeout, check, deviceRestoreTimeout, endpointPolicy, roamingGrace,
+          metrics);
     }
   }
 }

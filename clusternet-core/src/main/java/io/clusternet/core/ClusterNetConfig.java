@@ -58,6 +58,7 @@ record ClusterNetConfig(
     boolean keepOnStop,
     KeyManager.LoosePermissions loosePermissions,
     Duration apiCallTimeout,
+    Duration watchTimeout,
     Duration deviceCheckPeriod,
     Duration deviceRestoreTimeout,
     EndpointPolicy endpointPolicy,

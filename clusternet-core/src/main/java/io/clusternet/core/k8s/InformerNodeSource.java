@@ -48,29 +48,53 @@ public final class InformerNodeSource implements NodeSource, AutoCloseable {
       new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong lists =
       new java.util.concurrent.atomic.AtomicLong();
+  /** The deadline of one watch call: the watch timeout plus {@link #WATCH_GRACE}. */
+  private final long watchDeadlineSeconds;
+
+  /** The default longest watch: the API server ends each watch after this, and we re-watch. */
+  public static final java.time.Duration DEFAULT_WATCH_TIMEOUT = java.time.Duration.ofMinutes(2);
+  /** How much longer than the watch timeout a watch call may last before it is cut. */
+  static final java.time.Duration WATCH_GRACE = java.time.Duration.ofSeconds(15);
+  /** The deadline of one list call. */
+  static final java.time.Duration LIST_TIMEOUT = java.time.Duration.ofSeconds(60);
+
+  /** As {@link #InformerNodeSource(ApiClient, ExecutorService, java.time.Duration)} with {@link
+   * #DEFAULT_WATCH_TIMEOUT}. */
+  public InformerNodeSource(ApiClient client, ExecutorService executor) {
+    this(client, executor, DEFAULT_WATCH_TIMEOUT);
+  }
 
   /**
    * @param client the host's client; its read timeout must be 0 (the informer's watches are long)
    * @param executor runs the informer's threads
+   * @param watchTimeout the longest watch: the API server ends each one after this (whole
+   *     seconds, at least 1 s) and the informer watches again; a watch call still open
+   *     15 s later is cut on our side, so a connection that went
+   *     silent (a NAT or load balancer lost its state, the server's host vanished) is noticed
+   *     within this plus 15 s, and the informer lists and watches anew. Every list call has a 60 s
+   *     deadline.
    */
-  public InformerNodeSource(ApiClient client, ExecutorService executor) {
+  public InformerNodeSource(ApiClient client, ExecutorService executor,
+      java.time.Duration watchTimeout) {
     Objects.requireNonNull(client, "client");
     if (client.getReadTimeout() != 0) {
       throw new IllegalArgumentException("the ApiClient's read timeout must be 0 for watches "
           + "(ClientBuilder's default); it is " + client.getReadTimeout() + " ms");
     }
+    if (watchTimeout.toSeconds() < 1) {
+      throw new IllegalArgumentException("watchTimeout must be at least 1 s: " + watchTimeout);
+    }
+    int watchSeconds = (int) Math.min(Integer.MAX_VALUE, watchTimeout.toSeconds());
+    this.watchDeadlineSeconds = watchSeconds + WATCH_GRACE.toSeconds();
     CoreV1Api api = new CoreV1Api(client);
     this.factory = new SharedInformerFactory(client, executor, false);
+    // Our own ListerWatcher, not a CallGenerator: the factory's watch() makes a new Call from the
+    // generated call's request (SharedInformerFactory$1.watch in client-java 27), which drops the
+    // call's deadline, so a watch on a silent connection was never cut.
     this.informer = factory.sharedIndexInformerFor(
-        params -> {
-          if (!Boolean.TRUE.equals(params.watch)) lists.incrementAndGet();
-          return api.listNode()
-              .resourceVersion(params.resourceVersion)
-              .watch(params.watch)
-              .timeoutSeconds(params.timeoutSeconds)
-              .buildCall(null);
-        },
-        V1Node.class, V1NodeList.class, 0L, (type, failure) -> listOrWatchFailed(failure));
+        new NodeListerWatcher(client, api, watchSeconds), V1Node.class, 0L,
+        (type, failure) -> listOrWatchFailed(failure));
+
     this.mirror = new Mirror(() -> informer.getIndexer().list(), informer::hasSynced);
     // Our handler reports its own failures (under this class's logger) and never throws, so the
     // client's ProcessorListener logger only ever speaks when the informer stops: it logs the
@@ -105,6 +129,123 @@ public final class InformerNodeSource implements NodeSource, AutoCloseable {
       handler.run();
     } catch (RuntimeException | Error e) {
       log.error("handling {} failed (the next resync repairs the table)", what, e);
+    }
+  }
+
+  /**
+   * Lists and watches Nodes with a deadline on every call: a watch call is cut {@link
+   * #WATCH_GRACE} after the watch timeout the server is asked to keep, a list call after {@link
+   * #LIST_TIMEOUT}. The reflector takes a cut watch as "retry list and watch" and lists again.
+   */
+  private final class NodeListerWatcher
+      implements io.kubernetes.client.informer.ListerWatcher<V1Node, V1NodeList> {
+    private final ApiClient client;
+    private final CoreV1Api api;
+    private final int watchSeconds;
+
+    NodeListerWatcher(ApiClient client, CoreV1Api api, int watchSeconds) {
+      this.client = client;
+      this.api = api;
+      this.watchSeconds = watchSeconds;
+    }
+
+    @Override
+    public V1NodeList list(io.kubernetes.client.util.CallGeneratorParams params)
+        throws io.kubernetes.client.openapi.ApiException {
+      lists.incrementAndGet();
+      // A (re)list follows a start or a failed or cut watch: idle pooled connections may be as
+      // silent as the one that was cut, so the list gets a fresh one.
+      client.getHttpClient().connectionPool().evictAll();
+      okhttp3.Call call = api.listNode()
+          .resourceVersion(params.resourceVersion)
+          .watch(params.watch)
+          .timeoutSeconds(params.timeoutSeconds)
+          .buildCall(null);
+      call.timeout().timeout(LIST_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      V1NodeList list = client.<V1NodeList>execute(call, V1NodeList.class).getData();
+      staleSince = null;
+      return list;
+    }
+
+    @Override
+    public io.kubernetes.client.util.Watchable<V1Node> watch(
+        io.kubernetes.client.util.CallGeneratorParams params)
+        throws io.kubernetes.client.openapi.ApiException {
+      okhttp3.Call call = api.listNode()
+          .resourceVersion(params.resourceVersion)
+          .watch(true)
+          .timeoutSeconds(watchSeconds)
+          .buildCall(null);
+      // The deadline of the whole call (connect, request, the response body): a watch the server
+      // should have ended by now, on a connection gone silent, is cut here.
+      call.timeout().timeout(watchDeadlineSeconds, java.util.concurrent.TimeUnit.SECONDS);
+      io.kubernetes.client.util.Watch<V1Node> watch;
+      try {
+        watch = io.kubernetes.client.util.Watch.createWatch(client, call, WATCH_RESPONSE_TYPE);
+      } catch (io.kubernetes.client.openapi.ApiException e) {
+        // No response within the deadline (a pooled connection gone silent): stale as well.
+        if (call.isCanceled()) staleSince = System.nanoTime();
+        throw e;
+      }
+      return new CutWatch(watch, call);
+    }
+  }
+
+  private static final java.lang.reflect.Type WATCH_RESPONSE_TYPE =
+      new com.google.gson.reflect.TypeToken<io.kubernetes.client.util.Watch.Response<V1Node>>() {
+      }.getType();
+
+  /**
+   * A watch that notes when it was cut by its deadline (the connection went silent): the nodes
+   * are stale from then until the next list succeeds, and {@link #problem()} says so.
+   */
+  private final class CutWatch implements io.kubernetes.client.util.Watchable<V1Node> {
+    private final io.kubernetes.client.util.Watch<V1Node> watch;
+    private final okhttp3.Call call;
+    private volatile boolean closed;
+
+    CutWatch(io.kubernetes.client.util.Watch<V1Node> watch, okhttp3.Call call) {
+      this.watch = watch;
+      this.call = call;
+    }
+
+    @Override
+    public boolean hasNext() {
+      try {
+        return watch.hasNext();
+      } catch (RuntimeException e) {
+        noted(e);
+        throw e;
+      }
+    }
+
+    @Override
+    public io.kubernetes.client.util.Watch.Response<V1Node> next() {
+      try {
+        return watch.next();
+      } catch (RuntimeException e) {
+        noted(e);
+        throw e;
+      }
+    }
+
+    private void noted(RuntimeException e) {
+      if (closed) return; // stopped by us
+      if (e.getCause() instanceof java.io.InterruptedIOException && call.isCanceled()) {
+        staleSince = System.nanoTime();
+        listOrWatchFailed(new java.io.IOException(staleText()));
+      }
+    }
+
+    @Override
+    public java.util.Iterator<io.kubernetes.client.util.Watch.Response<V1Node>> iterator() {
+      return this;
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      closed = true;
+      watch.close();
     }
   }
 
@@ -216,6 +357,13 @@ public final class InformerNodeSource implements NodeSource, AutoCloseable {
   private final RepeatedFailures repeated = new RepeatedFailures(FAILURE_WINDOW);
   private volatile long lastFailureNanos;
   private volatile String lastFailure = "";
+  /** When a watch was cut for want of an answer; null once a list has succeeded since. */
+  private volatile Long staleSince;
+
+  private String staleText() {
+    return "node watch: no answer within " + watchDeadlineSeconds
+        + " s (the API connection went silent?); cut, listing again";
+  }
 
   /**
    * The informer's list or watch failed (it retries by itself, about once a second). Replaces
@@ -272,9 +420,19 @@ public final class InformerNodeSource implements NodeSource, AutoCloseable {
     }
   }
 
-  /** Listing or watching has failed within the last {@link #FAILURE_WINDOW}. */
+  /**
+   * A watch was cut for want of an answer and no list has succeeded since (the nodes may be
+   * stale), or listing or watching has failed within the last {@link #FAILURE_WINDOW}.
+   */
   @Override
   public Optional<String> problem() {
+    Long stale = staleSince;
+    if (stale != null) {
+      String last = lastFailure.equals(staleText()) ? "" : "; last failure: " + lastFailure;
+      return Optional.of(staleText() + "; the nodes may be stale until a list succeeds (cut "
+          + java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - stale)
+          + " s ago" + last + ")");
+    }
     if (failures.get() == 0
         || System.nanoTime() - lastFailureNanos > FAILURE_WINDOW.toNanos()) {
       return Optional.empty();
